@@ -1,0 +1,92 @@
+package bng.core.impl;
+
+import bng.core.api.ConfigListener;
+import bng.core.api.OwnedAddresses;
+import bng.core.config.Configuration;
+import bng.core.config.NetworkDef;
+import bng.core.config.ObjectState;
+import bng.core.config.ServerDef;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * Owned addresses derived from each committed configuration: enabled networks' real/virt and
+ * enabled servers' VIPs. Published as immutable sorted arrays behind one volatile field, so a
+ * per-packet lookup is a binary search with no lock and no allocation.
+ */
+@Component(service = {OwnedAddresses.class, ConfigListener.class, AddressBook.class}, immediate = true)
+public final class AddressBook implements OwnedAddresses, ConfigListener {
+    private record Snapshot(int[] ipv4, byte[][] ipv6) {}
+
+    private volatile Snapshot snapshot = new Snapshot(new int[0], new byte[0][]);
+
+    @Override
+    public void configurationChanged(Configuration previous, Configuration current) {
+        List<InetAddress> all = new ArrayList<>();
+        for (NetworkDef n : current.networks().values()) {
+            if (n.state() == ObjectState.ENABLED) {
+                add(all, n.real(), n.virt(), n.real6(), n.virt6());
+            }
+        }
+        for (ServerDef s : current.servers().values()) {
+            if (s.state() == ObjectState.ENABLED) {
+                add(all, s.ipaddr(), s.ipaddr6());
+            }
+        }
+        snapshot = build(all);
+    }
+
+    private static void add(List<InetAddress> to, InetAddress... addrs) {
+        for (InetAddress a : addrs) {
+            if (a != null) {
+                to.add(a);
+            }
+        }
+    }
+
+    static Snapshot build(List<InetAddress> addrs) {
+        int[] v4 = addrs.stream().map(InetAddress::getAddress).filter(b -> b.length == 4)
+            .mapToInt(AddressBook::toInt).sorted().distinct().toArray();
+        byte[][] v6 = addrs.stream().map(InetAddress::getAddress).filter(b -> b.length == 16).toArray(byte[][]::new);
+        return new Snapshot(v4, v6);
+    }
+
+    static int toInt(byte[] b) {
+        return ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
+    }
+
+    @Override
+    public boolean ownsIpv4(int address) {
+        return Arrays.binarySearch(snapshot.ipv4, address) >= 0;
+    }
+
+    @Override
+    public boolean ownsIpv6(byte[] b, int off) {
+        for (byte[] a : snapshot.ipv6) {
+            if (Arrays.equals(a, 0, 16, b, off, off + 16)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Every owned address, for {@code show} and the ARP module's gratuitous announcements. */
+    public List<InetAddress> addresses() {
+        Snapshot s = snapshot;
+        List<InetAddress> l = new ArrayList<>();
+        try {
+            for (int a : s.ipv4) {
+                l.add(InetAddress.getByAddress(new byte[] {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a}));
+            }
+            for (byte[] a : s.ipv6) {
+                l.add(InetAddress.getByAddress(a));
+            }
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // cannot happen: lengths are 4 and 16
+        }
+        return l;
+    }
+}

@@ -1,0 +1,273 @@
+package bng.core.impl;
+
+import bng.core.api.ConfigListener;
+import bng.core.api.ModuleManager;
+import bng.core.api.PacketBus;
+import bng.core.api.ShowTopic;
+import bng.core.config.Configuration;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.jar.JarFile;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The module manager. A module is a bundle whose manifest says {@code BalanceNG-Module: NAME};
+ * bundles not yet installed are taken from the modules directory (framework property
+ * {@code bng.modules.dir}, default {@code ${bng.home}/runtime/target/modules}).
+ *
+ * <p>Bundle operations run on one thread of their own: a configuration commit can arrive from
+ * inside SCR (a component's activation), and starting bundles from there would re-enter SCR.
+ * The prompt's {@code module add/remove} wait for that thread, so their answer is the outcome.
+ */
+@Component(service = {ModuleManager.class, ConfigListener.class, ShowTopic.class, ModuleManagerImpl.class},
+    immediate = true, property = {ShowTopic.TOPIC + "=modules", ShowTopic.DESCRIPTION + "=BalanceNG modules and their state"})
+public final class ModuleManagerImpl implements ModuleManager, ConfigListener, ShowTopic {
+    private static final System.Logger LOG = System.getLogger(ModuleManagerImpl.class.getName());
+    public static final String HEADER = "BalanceNG-Module";
+    /** BalanceNG's modules (reference §3.4); {@code master} is the core itself. */
+    public static final List<String> KNOWN = List.of("vrrp", "arp", "ping", "hc", "master", "slb", "tnat", "nat", "rt");
+    private static final String CORE = "master";
+
+    @Reference
+    PacketBus bus;
+
+    private BundleContext context;
+    private Path dir;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "bng-modules");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Set<String> configured = new LinkedHashSet<>();
+    private final Set<String> removedAtPrompt = new LinkedHashSet<>();
+
+    @Activate
+    void activate(BundleContext ctx) {
+        this.context = ctx;
+        String d = ctx.getProperty("bng.modules.dir");
+        if (d == null || d.isBlank()) {
+            String home = ctx.getProperty("bng.home");
+            d = (home != null ? home : ".") + "/runtime/target/modules";
+        }
+        this.dir = Path.of(d);
+    }
+
+    @Deactivate
+    void deactivate() {
+        worker.shutdownNow();
+    }
+
+    @Override
+    public void configurationChanged(Configuration previous, Configuration current) {
+        if (current.modules().isEmpty() || current.modules().equals(previous.modules()) && !configured.isEmpty()) {
+            return;
+        }
+        List<String> names = List.copyOf(current.modules());
+        worker.execute(() -> applyModulesLine(names));
+    }
+
+    private synchronized void applyModulesLine(List<String> names) {
+        configured.clear();
+        configured.addAll(names);
+        removedAtPrompt.clear();
+        for (String n : names) {
+            if (n.equals(CORE)) {
+                continue;
+            }
+            try {
+                String outcome = doAdd(n);
+                if (outcome.startsWith("module " + n + ": no bundle")) {
+                    LOG.log(System.Logger.Level.WARNING, "module {0} is named in the modules line but has no bundle; everything else starts", n);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "module " + n + " failed to start", e);
+            }
+        }
+        for (Bundle b : context.getBundles()) {
+            String n = moduleOf(b);
+            if (n != null && !n.equals(CORE) && !configured.contains(n) && b.getState() == Bundle.ACTIVE) {
+                try {
+                    b.stop();
+                } catch (BundleException e) {
+                    LOG.log(System.Logger.Level.ERROR, "module " + n + " failed to stop", e);
+                }
+            }
+        }
+    }
+
+    /** Waits until queued module work is done (start-up, tests). */
+    public void awaitIdle(long timeout, TimeUnit unit) {
+        await(worker.submit(() -> "idle"), timeout, unit);
+    }
+
+    @Override
+    public String add(String name) {
+        return await(worker.submit(() -> {
+            synchronized (this) {
+                removedAtPrompt.remove(name);
+                return doAdd(name);
+            }
+        }), 60, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public String remove(String name) {
+        return await(worker.submit(() -> {
+            synchronized (this) {
+                return doRemove(name);
+            }
+        }), 60, TimeUnit.SECONDS);
+    }
+
+    private static String await(Future<String> f, long timeout, TimeUnit unit) {
+        try {
+            return f.get(timeout, unit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } catch (ExecutionException e) {
+            return "failed: " + e.getCause().getMessage();
+        } catch (TimeoutException e) {
+            return "still working after " + timeout + " " + unit.toString().toLowerCase();
+        }
+    }
+
+    private String doAdd(String name) {
+        if (name.equals(CORE)) {
+            return "module master is the core and always runs";
+        }
+        Bundle b = bundleOf(name);
+        try {
+            if (b == null) {
+                Path jar = jarOf(name);
+                if (jar == null) {
+                    return "module " + name + ": no bundle (looked for bng." + name + " in " + dir + ")";
+                }
+                b = context.installBundle(jar.toUri().toString());
+            }
+            if (b.getState() != Bundle.ACTIVE) {
+                b.start();
+            }
+            return "module " + name + " running (bundle " + b.getBundleId() + ")";
+        } catch (BundleException | RuntimeException e) {
+            return "module " + name + " failed to start: " + e.getMessage();
+        }
+    }
+
+    private String doRemove(String name) {
+        if (name.equals(CORE)) {
+            return "module master is the core and cannot be removed";
+        }
+        Bundle b = bundleOf(name);
+        if (b == null) {
+            return "module " + name + " is not installed";
+        }
+        try {
+            b.uninstall(); // stops it first; the bus waits for port threads to leave its processors
+            removedAtPrompt.add(name);
+            return "module " + name + " removed";
+        } catch (BundleException | RuntimeException e) {
+            return "module " + name + " failed to uninstall: " + e.getMessage();
+        }
+    }
+
+    private Bundle bundleOf(String name) {
+        for (Bundle b : context.getBundles()) {
+            if (name.equals(moduleOf(b)) && b.getState() != Bundle.UNINSTALLED) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    private static String moduleOf(Bundle b) {
+        String h = b.getHeaders("").get(HEADER);
+        return h == null ? null : h.trim();
+    }
+
+    /** The module's jar in the modules directory: the newest file whose manifest names it. */
+    Path jarOf(String name) {
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        Path found = null;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.jar")) {
+            for (Path p : ds) {
+                try (JarFile jf = new JarFile(p.toFile())) {
+                    var mf = jf.getManifest();
+                    String h = mf == null ? null : mf.getMainAttributes().getValue(HEADER);
+                    if (h != null && h.trim().equals(name)) {
+                        found = p;
+                    }
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "not a readable jar: {0}", p);
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot list {0}: {1}", dir, e.getMessage());
+        }
+        return found;
+    }
+
+    @Override
+    public synchronized List<ModuleInfo> modules() {
+        Set<String> names = new LinkedHashSet<>(KNOWN);
+        names.addAll(configured);
+        for (Bundle b : context.getBundles()) {
+            String n = moduleOf(b);
+            if (n != null) {
+                names.add(n);
+            }
+        }
+        List<ModuleInfo> l = new ArrayList<>();
+        for (String n : names) {
+            boolean conf = configured.contains(n);
+            if (n.equals(CORE)) {
+                Bundle core = context.getBundle();
+                l.add(new ModuleInfo(n, "running", true, core.getBundleId(), core.getVersion().toString(), "core: bus, ports, configuration"));
+                continue;
+            }
+            Bundle b = bundleOf(n);
+            if (b != null) {
+                String state = b.getState() == Bundle.ACTIVE ? "running" : "stopped";
+                l.add(new ModuleInfo(n, state, conf, b.getBundleId(), b.getVersion().toString(), conf ? "" : "not in the modules line"));
+            } else if (removedAtPrompt.contains(n)) {
+                l.add(new ModuleInfo(n, "removed", conf, -1, "-", "uninstalled at the prompt; 'module add " + n + "' brings it back"));
+            } else if (jarOf(n) != null) {
+                l.add(new ModuleInfo(n, conf ? "stopped" : "available", conf, -1, "-", conf ? "" : "not in the modules line"));
+            } else if (conf) {
+                l.add(new ModuleInfo(n, "missing", true, -1, "-", "named in the modules line, no bundle yet"));
+            } else {
+                l.add(new ModuleInfo(n, "absent", false, -1, "-", "no bundle yet"));
+            }
+        }
+        return l;
+    }
+
+    @Override
+    public void show(List<String> args, StringBuilder out) {
+        out.append(String.format("%-10s %-10s %-6s %-7s %-14s %s%n", "module", "state", "config", "bundle", "version", "note"));
+        for (ModuleInfo m : modules()) {
+            out.append(String.format("%-10s %-10s %-6s %-7s %-14s %s", m.name(), m.state(), m.configured() ? "yes" : "no",
+                m.bundleId() < 0 ? "-" : Long.toString(m.bundleId()), m.version(), m.note()).stripTrailing()).append('\n');
+        }
+    }
+}

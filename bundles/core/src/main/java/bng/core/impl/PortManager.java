@@ -1,0 +1,163 @@
+package bng.core.impl;
+
+import bng.core.access.AccessDriver;
+import bng.core.access.AccessPort;
+import bng.core.api.ConfigListener;
+import bng.core.api.ShowTopic;
+import bng.core.api.Macs;
+import bng.core.config.Configuration;
+import bng.core.config.InterfaceDef;
+import bng.core.config.ObjectState;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * A port per enabled {@code interface N}, opened through the access driver it names. Ports come
+ * and go with the configuration and with their drivers; an interface whose driver is not there
+ * (yet) waits for it and says so in {@code show interfaces}.
+ */
+@Component(service = {ConfigListener.class, ShowTopic.class, PortManager.class}, immediate = true,
+    property = {ShowTopic.TOPIC + "=interfaces", ShowTopic.DESCRIPTION + "=interfaces, their access and counters"})
+public final class PortManager implements ConfigListener, ShowTopic {
+    private static final System.Logger LOG = System.getLogger(PortManager.class.getName());
+    private static final int MAX_PORTS = 4096;
+
+    @Reference
+    PacketBusManager bus;
+
+    private final Map<String, AccessDriver> drivers = new ConcurrentHashMap<>();
+    private final Map<Integer, InterfaceDef> wanted = new TreeMap<>();
+    private final Map<Integer, String> problems = new TreeMap<>();
+    private volatile PortWorker[] ports = new PortWorker[0];
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+        policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindDriver(AccessDriver d, Map<String, Object> props) {
+        drivers.put(String.valueOf(props.get(AccessDriver.ACCESS)), d);
+        reconcile();
+    }
+
+    synchronized void unbindDriver(AccessDriver d, Map<String, Object> props) {
+        String access = String.valueOf(props.get(AccessDriver.ACCESS));
+        drivers.remove(access, d);
+        for (PortWorker w : ports) {
+            if (w != null && w.access.equals(access)) {
+                close(w.id);
+            }
+        }
+        reconcile();
+    }
+
+    @Override
+    public synchronized void configurationChanged(Configuration previous, Configuration current) {
+        wanted.clear();
+        for (InterfaceDef i : current.interfaces().values()) {
+            if (i.state() == ObjectState.ENABLED && i.id() < MAX_PORTS) {
+                wanted.put(i.id(), i);
+            }
+        }
+        reconcile();
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        for (PortWorker w : ports) {
+            if (w != null) {
+                w.stop();
+            }
+        }
+        ports = new PortWorker[0];
+    }
+
+    private void reconcile() {
+        PortWorker[] now = ports;
+        for (PortWorker w : now) {
+            if (w == null) {
+                continue;
+            }
+            InterfaceDef d = wanted.get(w.id);
+            if (d == null || !Objects.equals(d.name(), w.port.interfaceName()) || !Objects.equals(d.access(), w.access)) {
+                close(w.id);
+            }
+        }
+        problems.clear();
+        for (InterfaceDef d : wanted.values()) {
+            if (port(d.id()) != null) {
+                continue;
+            }
+            AccessDriver driver = drivers.get(d.access());
+            if (driver == null) {
+                problems.put(d.id(), "waiting for access driver '" + d.access() + "'");
+                continue;
+            }
+            try {
+                AccessPort p = driver.open(d.name());
+                PortWorker w = new PortWorker(d.id(), d.access(), p, bus.newDispatcher("port-" + d.id()), this::port);
+                PortWorker[] grown = ports.length > d.id() ? ports.clone() : java.util.Arrays.copyOf(ports, d.id() + 1);
+                grown[d.id()] = w;
+                ports = grown;
+                w.start();
+                LOG.log(System.Logger.Level.INFO, "interface {0} ({1}) up via access {2}", d.id(), d.name(), d.access());
+            } catch (IOException | RuntimeException e) {
+                problems.put(d.id(), "cannot open: " + e.getMessage());
+                LOG.log(System.Logger.Level.ERROR, "interface {0} ({1}): {2}", d.id(), d.name(), e.getMessage());
+            }
+        }
+    }
+
+    private void close(int id) {
+        PortWorker w = port(id);
+        if (w == null) {
+            return;
+        }
+        PortWorker[] shrunk = ports.clone();
+        shrunk[id] = null;
+        ports = shrunk;
+        w.stop();
+    }
+
+    PortWorker port(int id) {
+        PortWorker[] p = ports;
+        return id >= 0 && id < p.length ? p[id] : null;
+    }
+
+    /** Problems by interface id (for start-up warnings and {@code show interfaces}). */
+    synchronized Map<Integer, String> problems() {
+        return new TreeMap<>(problems);
+    }
+
+    @Override
+    public synchronized void show(List<String> args, StringBuilder out) {
+        out.append(String.format("%-4s %-12s %-8s %-17s %-8s %10s %10s %8s%n",
+            "id", "name", "access", "mac", "state", "received", "sent", "dropped"));
+        for (InterfaceDef d : wanted.values()) {
+            PortWorker w = port(d.id());
+            if (w != null) {
+                long[] c = w.port.counters();
+                String state = w.failure != null ? "down" : "up";
+                out.append(String.format("%-4d %-12s %-8s %-17s %-8s %10d %10d %8d%n", d.id(), d.name(), d.access(),
+                    Macs.format(w.port.mac()), state, c[0], c[1], c[2]));
+                if (w.failure != null) {
+                    out.append("     ").append(w.failure).append('\n');
+                }
+            } else {
+                out.append(String.format("%-4d %-12s %-8s %-17s %-8s %10s %10s %8s%n", d.id(), d.name(), d.access(),
+                    "-", "down", "-", "-", "-"));
+                String p = problems.get(d.id());
+                if (p != null) {
+                    out.append("     ").append(p).append('\n');
+                }
+            }
+        }
+    }
+}
