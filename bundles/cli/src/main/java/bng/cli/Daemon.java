@@ -1,0 +1,163 @@
+package bng.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Starting and stopping one instance's daemon: the runtime ({@code bng.jar}) that bin/bng runs in
+ * the foreground, detached into its own session and found again through the pid file and socket.
+ */
+public final class Daemon {
+    private final Path home;
+    private final Optional<Path> javaHome;
+    private final InstanceFiles files;
+    private final PidFile pidFile;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Duration startTimeout;
+
+    public Daemon(Path home, Optional<Path> javaHome, InstanceFiles files, PrintStream out, PrintStream err,
+            Duration startTimeout) {
+        this.home = home;
+        this.javaHome = javaHome;
+        this.files = files;
+        this.pidFile = new PidFile(files);
+        this.out = out;
+        this.err = err;
+        this.startTimeout = startTimeout;
+    }
+
+    /**
+     * What bin/bng runs before it execs the runtime for {@code -f start}: refuse a second daemon,
+     * clean a dead one's files, validate. Prints the instance and the absolute config file (one a
+     * line) for bin/bng, which cannot derive the default file name itself.
+     */
+    public int preflight(Path config) throws IOException {
+        if (refuseIfRunning() || !prepare(config)) return 1;
+        out.println(files.instance());
+        out.println(config.toAbsolutePath());
+        return 0;
+    }
+
+    public int start(Path config) throws IOException, InterruptedException {
+        if (refuseIfRunning() || !prepare(config)) return 1;
+        out.println("BalanceNG: starting up " + files.instanceWords() + "...");
+        out.flush();
+        Process child = spawn(config.toAbsolutePath());
+        return awaitSocket(child) ? 0 : 1;
+    }
+
+    public int stop() throws IOException, InterruptedException {
+        Optional<ProcessHandle> live = pidFile.liveProcess();
+        if (live.isEmpty()) {
+            pidFile.removeIfStale();
+            out.println("BalanceNG: not running");
+            return 0;
+        }
+        shutDown(live.get());
+        return 0;
+    }
+
+    public int restart(Path config) throws IOException, InterruptedException {
+        Optional<ProcessHandle> live = pidFile.liveProcess();
+        if (live.isPresent()) shutDown(live.get());
+        return start(config);
+    }
+
+    private boolean refuseIfRunning() {
+        Optional<ProcessHandle> live = pidFile.liveProcess();
+        live.ifPresent(p -> out.println("BalanceNG: already running with PID " + p.pid()));
+        return live.isPresent();
+    }
+
+    private boolean prepare(Path config) throws IOException {
+        files.createRunDir();
+        pidFile.removeIfStale();
+        List<String> errors = ConfigCheck.errors(config);
+        errors.forEach(err::println);
+        return errors.isEmpty();
+    }
+
+    private Process spawn(Path config) throws IOException {
+        // setsid: the daemon leaves our session, so it outlives the terminal and this client.
+        ProcessBuilder builder = new ProcessBuilder("setsid", home.resolve("bin/bng").toString(),
+                "-f", "-c", config.toString(), "start", Integer.toString(files.instance()));
+        builder.environment().put("BNG_RUN_DIR", files.runDir().toString());
+        javaHome.ifPresent(j -> builder.environment().put("BNG_JAVA_HOME", j.toString()));
+        Files.writeString(files.logFile(), "--- " + Instant.now() + " starting instance " + files.instance()
+                + " with " + config + "\n", java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(files.logFile().toFile()));
+        builder.redirectErrorStream(true);
+        return builder.start();
+    }
+
+    /** Up means the socket answers the protocol, not merely that the process lives. */
+    private boolean awaitSocket(Process child) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + startTimeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(files.socket())) {
+                try (ControlClient client = ControlClient.connect(files.socket(), Duration.ofSeconds(5))) {
+                    return true;
+                } catch (IOException notYet) {
+                    // the daemon binds before it answers; try again
+                }
+            }
+            if (!child.isAlive()) {
+                err.println("BalanceNG: start failed: the daemon exited with code " + child.exitValue());
+                printLogTail();
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        err.println("BalanceNG: start failed: the control socket " + files.socket() + " did not answer within "
+                + startTimeout.toSeconds() + " s");
+        printLogTail();
+        return false;
+    }
+
+    private void printLogTail() throws IOException {
+        List<String> lines = Files.exists(files.logFile()) ? Files.readAllLines(files.logFile()) : List.of();
+        err.println("--- last lines of " + files.logFile() + ":");
+        lines.subList(Math.max(0, lines.size() - 20), lines.size()).forEach(err::println);
+    }
+
+    private void shutDown(ProcessHandle process) throws IOException, InterruptedException {
+        try (ControlClient client = ControlClient.connect(files.socket(), Duration.ofSeconds(10))) {
+            client.send("shutdown");
+        } catch (IOException noAnswer) {
+            // A daemon that no longer answers still honours SIGTERM (the runtime's shutdown hook).
+            process.destroy();
+        }
+        if (!awaitExit(process, Duration.ofSeconds(30))) {
+            process.destroy();
+            if (!awaitExit(process, Duration.ofSeconds(10))) {
+                process.destroyForcibly();
+                awaitExit(process, Duration.ofSeconds(10));
+            }
+        }
+        pidFile.removeIfStale();
+        out.println("BalanceNG: shutdown of " + files.instanceWords() + "PID " + process.pid() + " complete");
+    }
+
+    private static boolean awaitExit(ProcessHandle process, Duration timeout) throws InterruptedException {
+        try {
+            process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return !process.isAlive();
+        }
+    }
+}
