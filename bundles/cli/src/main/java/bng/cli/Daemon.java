@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -94,8 +95,7 @@ public final class Daemon {
         builder.environment().put("BNG_RUN_DIR", files.runDir().toString());
         javaHome.ifPresent(j -> builder.environment().put("BNG_JAVA_HOME", j.toString()));
         Files.writeString(files.logFile(), "--- " + Instant.now() + " starting instance " + files.instance()
-                + " with " + config + "\n", java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
+                + " with " + config + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(files.logFile().toFile()));
         builder.redirectErrorStream(true);
