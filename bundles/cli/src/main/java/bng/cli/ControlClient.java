@@ -28,6 +28,20 @@ public final class ControlClient implements Closeable {
     /** One answer: the output lines (each ending in a newline), how the statement ended, the next prompt. */
     public record Reply(String output, Status status, String prompt) {}
 
+    /** The server went away mid-answer; what it had sent is kept so the user still sees it. */
+    public static final class ConnectionLostException extends IOException {
+        private final String partialOutput;
+
+        ConnectionLostException(String message, String partialOutput) {
+            super(message);
+            this.partialOutput = partialOutput;
+        }
+
+        public String partialOutput() {
+            return partialOutput;
+        }
+    }
+
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     private final SocketChannel channel;
@@ -102,7 +116,12 @@ public final class ControlClient implements Closeable {
     private Reply readReply() throws IOException {
         StringBuilder output = new StringBuilder();
         while (true) {
-            String line = readLine();
+            String line;
+            try {
+                line = readLine();
+            } catch (IOException e) {
+                throw new ConnectionLostException(e.getMessage(), output.toString());
+            }
             if (line.isEmpty() || line.charAt(0) != '\0') {
                 output.append(line).append('\n');
                 continue;

@@ -33,6 +33,8 @@ public final class ControlSession {
                 prompt = reply.prompt();
             }
         } catch (IOException e) {
+            if (e instanceof ControlClient.ConnectionLostException lost) out.print(lost.partialOutput());
+            out.flush();
             err.println("bng: " + Main.describe(e, socket));
             return 1;
         }
