@@ -11,8 +11,8 @@ import java.util.List;
  * every other ethertype (filtered per frame: such frames are rare and never on the fast path).
  */
 final class DispatchTable {
-    static final DispatchTable EMPTY = new DispatchTable(List.of());
     private static final ProcessorEntry[] NONE = new ProcessorEntry[0];
+    static final DispatchTable EMPTY = new DispatchTable(List.of());
 
     private final ProcessorEntry[][] ipv4 = new ProcessorEntry[256][];
     private final ProcessorEntry[][] ipv6 = new ProcessorEntry[256][];
