@@ -55,6 +55,12 @@ public final class Configuration {
         return settings;
     }
 
+    /** The value of a {@code set} parameter, or its default when the configuration does not set it. */
+    public long setting(Setting s) {
+        String value = settings.get(s.keyword());
+        return value == null ? s.defaultValue() : Long.parseLong(value);
+    }
+
     public SortedMap<Integer, InterfaceDef> interfaces() {
         return interfaces;
     }

@@ -22,9 +22,10 @@ public final class IpAddresses {
     /** Parses an IPv6 literal (with "::" and an optional trailing dotted quad), or returns null. */
     public static Inet6Address parseIpv6(String text) {
         byte[] bytes = ipv6Bytes(text);
-        if (bytes == null) {
-            return null;
-        }
+        return bytes == null ? null : ipv6FromBytes(bytes);
+    }
+
+    private static Inet6Address ipv6FromBytes(byte[] bytes) {
         try {
             // Inet6Address.getByAddress keeps ::ffff:a.b.c.d an Inet6Address; InetAddress would not.
             return Inet6Address.getByAddress(null, bytes, -1);
@@ -110,6 +111,15 @@ public final class IpAddresses {
             }
         }
         return true;
+    }
+
+    /** The address with every bit after the first prefix bits cleared: the network it lies in. */
+    public static InetAddress network(InetAddress address, int prefix) {
+        byte[] bytes = address.getAddress();
+        for (int bit = Math.max(0, prefix); bit < bytes.length * 8; bit++) {
+            bytes[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
+        }
+        return bytes.length == 4 ? fromBytes(bytes) : ipv6FromBytes(bytes);
     }
 
     private static int prefixBits(int prefix) {

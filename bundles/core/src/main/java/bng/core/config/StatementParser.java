@@ -172,10 +172,12 @@ final class StatementParser {
             int errorsBefore = errors.size();
             next++;
             if (!name.is(Token.Type.WORD)) {
-                values.error(name.position(), "expected " + owner + " attribute (" + String.join(", ", known)
+                values.error(name.position(), "expected " + owner + (owner.equals("set") ? " parameter (" : " attribute (")
+                        + String.join(", ", known)
                         + "), found " + name.describe());
             } else if (!setter.apply(name, peek())) {
-                values.error(name.position(), "unknown " + owner + " attribute " + name.describe()
+                values.error(name.position(), "unknown " + owner + (owner.equals("set") ? " parameter " : " attribute ")
+                        + name.describe()
                         + "; expected one of " + String.join(", ", known));
             } else if (peek().isValue()) {
                 next++;

@@ -40,13 +40,13 @@ final class Validator {
             report(owner + " interface: interface " + n.interfaceId() + " is not defined", owner + " interface");
         }
         if (n.addr() != null && n.mask() != null) {
-            String net = IpAddresses.format(n.addr()) + "/" + n.mask();
+            String net = IpAddresses.format(IpAddresses.network(n.addr(), n.mask())) + "/" + n.mask();
             inside(owner, "real", n.real(), n.addr(), n.mask(), net);
             inside(owner, "virt", n.virt(), n.addr(), n.mask(), net);
             inside(owner, "syncpeer", n.syncpeer(), n.addr(), n.mask(), net);
         }
         if (n.real6() != null && n.mask6() != null) {
-            inside(owner, "virt6", n.virt6(), n.real6(), n.mask6(), IpAddresses.format(n.real6()) + "/" + n.mask6());
+            inside(owner, "virt6", n.virt6(), n.real6(), n.mask6(), IpAddresses.format(IpAddresses.network(n.real6(), n.mask6())) + "/" + n.mask6());
         }
     }
 
