@@ -1,0 +1,106 @@
+package bng.core.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits configuration text into words, quoted strings, braces and line ends, tracking line and
+ * column. Newlines are tokens because a statement outside a block ends at the end of its line.
+ * {@code //} starts a comment to the end of the line wherever it appears outside a string.
+ */
+final class Lexer {
+    private final String text;
+    private final List<Token> tokens = new ArrayList<>();
+    private final List<Token> unterminatedStrings = new ArrayList<>();
+    private int pos;
+    private int line = 1;
+    private int column = 1;
+
+    private Lexer(String text) {
+        this.text = text;
+    }
+
+    /** Tokens of text, always ending with an END token. */
+    static Lexer lex(String text) {
+        Lexer lexer = new Lexer(text);
+        lexer.run();
+        return lexer;
+    }
+
+    List<Token> tokens() {
+        return tokens;
+    }
+
+    /** Strings that reached the end of their line without a closing quote (start positions). */
+    List<Token> unterminatedStrings() {
+        return unterminatedStrings;
+    }
+
+    private void run() {
+        while (pos < text.length()) {
+            char c = text.charAt(pos);
+            if (c == '\n') {
+                tokens.add(new Token(Token.Type.NEWLINE, "\n", line, column));
+                advance();
+            } else if (Character.isWhitespace(c)) {
+                advance();
+            } else if (startsComment()) {
+                while (pos < text.length() && text.charAt(pos) != '\n') {
+                    advance();
+                }
+            } else if (c == '{' || c == '}') {
+                tokens.add(new Token(c == '{' ? Token.Type.OPEN : Token.Type.CLOSE, String.valueOf(c), line, column));
+                advance();
+            } else if (c == '"') {
+                string();
+            } else {
+                word();
+            }
+        }
+        tokens.add(new Token(Token.Type.END, "", line, column));
+    }
+
+    private void string() {
+        int startLine = line;
+        int startColumn = column;
+        advance();
+        int start = pos;
+        while (pos < text.length() && text.charAt(pos) != '"' && text.charAt(pos) != '\n') {
+            advance();
+        }
+        Token token = new Token(Token.Type.STRING, text.substring(start, pos), startLine, startColumn);
+        tokens.add(token);
+        if (pos < text.length() && text.charAt(pos) == '"') {
+            advance();
+        } else {
+            unterminatedStrings.add(token);
+        }
+    }
+
+    private void word() {
+        int startColumn = column;
+        int start = pos;
+        while (pos < text.length()) {
+            char c = text.charAt(pos);
+            if (Character.isWhitespace(c) || c == '{' || c == '}' || c == '"' || startsComment()) {
+                break;
+            }
+            advance();
+        }
+        tokens.add(new Token(Token.Type.WORD, text.substring(start, pos), line, startColumn));
+    }
+
+    private boolean startsComment() {
+        return text.startsWith("//", pos);
+    }
+
+    private void advance() {
+        if (text.charAt(pos) == '\n') {
+            line++;
+            column = 1;
+        } else {
+            column++;
+        }
+        pos++;
+    }
+}

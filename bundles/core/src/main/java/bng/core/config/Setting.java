@@ -1,0 +1,71 @@
+package bng.core.config;
+
+import java.util.Locale;
+
+/**
+ * The global {@code set} parameters with their allowed ranges and the defaults that apply while a
+ * parameter is not written. Switches are 0 or 1; times are seconds.
+ */
+public enum Setting {
+    IPFORWARDING(0, 1, 0),
+    VRRPPREEMPT(0, 1, 0),
+    VRRPPREEMPTTS(0, 3600, 0),
+    MULTITHREADING(0, 1, 0),
+    SESSIONAUTORESYNC(0, 1, 0),
+    SESSIONSYNCACK(0, 1, 0),
+    /** Idle time after which a client-to-target session is forgotten. */
+    SESSIONTIMEOUT(1, 86400, 600),
+    /** Idle time after which NAT state of a TCP connection expires. */
+    TCPTIMEOUT(1, 86400, 3600),
+    /** Idle time after which NAT state of a UDP flow expires. */
+    UDPTIMEOUT(1, 86400, 60),
+    /** Time a half-open TCP connection (SYN seen, not established) is kept. */
+    SYNCTIMEOUT(1, 86400, 30),
+    /** Capacity of the session table (entries). */
+    SESSIONS(1, 100_000_000, 1_048_576),
+    BMDURATION(1, 86400, 300),
+    BMPSIZE(60, 9018, 1514),
+    BMWSIZE(1, 1024, 16);
+
+    private final long min;
+    private final long max;
+    private final long defaultValue;
+
+    Setting(long min, long max, long defaultValue) {
+        this.min = min;
+        this.max = max;
+        this.defaultValue = defaultValue;
+    }
+
+    /** The name written after {@code set}. */
+    public String keyword() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public long min() {
+        return min;
+    }
+
+    public long max() {
+        return max;
+    }
+
+    public long defaultValue() {
+        return defaultValue;
+    }
+
+    /** All setting names, in declaration order. */
+    public static java.util.List<String> keywords() {
+        return java.util.Arrays.stream(values()).map(Setting::keyword).toList();
+    }
+
+    /** The setting named keyword, or null. */
+    public static Setting of(String keyword) {
+        for (Setting s : values()) {
+            if (s.keyword().equals(keyword)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}

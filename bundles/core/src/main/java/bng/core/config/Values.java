@@ -1,0 +1,176 @@
+package bng.core.config;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Converts value tokens into typed values. Each method reports what it expected and returns null
+ * when the token does not fit, so that parsing goes on and every error of a text is found.
+ * {@code what} names the attribute in messages, e.g. "target 2 weight".
+ */
+final class Values {
+    /** Highest object id; bounds memory and keeps ids printable in fixed columns. */
+    static final int MAX_ID = 65535;
+
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9._+:@-]+");
+    private static final Pattern MODULE_NAME = Pattern.compile("[a-z][a-z0-9]*");
+
+    private final String source;
+    private final List<ConfigError> errors;
+
+    Values(String source, List<ConfigError> errors) {
+        this.source = source;
+        this.errors = errors;
+    }
+
+    void error(Position at, String message) {
+        errors.add(new ConfigError(source, at.line(), at.column(), message));
+    }
+
+    private <T> T expected(Token v, String what, String expectation) {
+        error(v.position(), what + ": expected " + expectation + ", found " + v.describe());
+        return null;
+    }
+
+    /** True when text is a word that needs no quotes in a saved file. */
+    static boolean isPlainName(String text) {
+        return PLAIN_NAME.matcher(text).matches() && !text.contains("//");
+    }
+
+    String text(Token v, String what) {
+        return v.isValue() ? v.text() : expected(v, what, "a name or a quoted string");
+    }
+
+    Integer number(Token v, String what, long min, long max) {
+        Long n = v.is(Token.Type.WORD) ? parseNumber(v.text()) : null;
+        if (n == null || n < min || n > max) {
+            return expected(v, what, "a number " + min + ".." + max);
+        }
+        return n.intValue();
+    }
+
+    Long setting(Token v, Setting s) {
+        Long n = v.is(Token.Type.WORD) ? parseNumber(v.text()) : null;
+        if (n == null || n < s.min() || n > s.max()) {
+            return expected(v, "set " + s.keyword(), "a number " + s.min() + ".." + s.max());
+        }
+        return n;
+    }
+
+    Integer id(Token v, String kind) {
+        return number(v, kind + " id", 1, MAX_ID);
+    }
+
+    Inet4Address ipv4(Token v, String what) {
+        Inet4Address a = v.is(Token.Type.WORD) ? IpAddresses.parseIpv4(v.text()) : null;
+        return a != null ? a : expected(v, what, "an IPv4 address such as 198.18.0.1");
+    }
+
+    Inet6Address ipv6(Token v, String what) {
+        Inet6Address a = v.is(Token.Type.WORD) ? IpAddresses.parseIpv6(v.text()) : null;
+        return a != null ? a : expected(v, what, "an IPv6 address such as 2001:db8::1");
+    }
+
+    /** A dotted mask with contiguous bits, or a prefix length; returns the prefix length. */
+    Integer mask(Token v, String what) {
+        if (v.is(Token.Type.WORD)) {
+            int prefix = v.text().contains(".") ? IpAddresses.maskToPrefix(v.text()) : -1;
+            Long n = parseNumber(v.text());
+            if (prefix >= 0) {
+                return prefix;
+            }
+            if (n != null && n <= 32) {
+                return n.intValue();
+            }
+        }
+        return expected(v, what, "a dotted mask such as 255.255.255.0 or a prefix length 0..32");
+    }
+
+    Boolean enable(Token v, String what) {
+        if (v.isWord("enable")) {
+            return true;
+        }
+        return v.isWord("disable") ? false : expected(v, what, "enable or disable");
+    }
+
+    String oneOf(Token v, String what, List<String> choices) {
+        return v.is(Token.Type.WORD) && choices.contains(v.text()) ? v.text()
+                : expected(v, what, "one of " + String.join(", ", choices));
+    }
+
+    <E extends Enum<E> & Keyword> E keyword(Token v, String what, E[] choices) {
+        for (E choice : choices) {
+            if (v.isWord(choice.keyword())) {
+                return choice;
+            }
+        }
+        String names = Arrays.stream(choices).map(Keyword::keyword).collect(Collectors.joining(", "));
+        return expected(v, what, "one of " + names);
+    }
+
+    /** Comma-separated ids without spaces and without repeats ({@code 1,2,3}). */
+    List<Integer> ids(Token v, String what, String kind) {
+        String[] parts = v.is(Token.Type.WORD) ? v.text().split(",", -1) : null;
+        if (parts == null || parts.length > MAX_ID) {
+            return expected(v, what, "comma-separated " + kind + " ids such as 1,2");
+        }
+        List<Integer> ids = new ArrayList<>();
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < parts.length; i++) {
+            Long n = parseNumber(parts[i]);
+            if (n == null || n < 1 || n > MAX_ID) {
+                error(v.elementPosition(i), what + ": expected " + kind + " ids 1.." + MAX_ID
+                        + " separated by commas, found " + new Token(Token.Type.WORD, parts[i], 0, 0).describe());
+                return null;
+            }
+            if (!seen.add(n.intValue())) {
+                error(v.elementPosition(i), what + ": " + kind + " " + n + " is listed twice");
+                return null;
+            }
+            ids.add(n.intValue());
+        }
+        return ids;
+    }
+
+    /** {@code count} comma-separated numbers, each within its own range. */
+    int[] numbers(Token v, String what, String shape, long[]... ranges) {
+        String[] parts = v.is(Token.Type.WORD) ? v.text().split(",", -1) : null;
+        String expectation = shape + " (" + Arrays.stream(ranges).map(r -> r[0] + ".." + r[1])
+                .collect(Collectors.joining(",")) + ")";
+        if (parts == null || parts.length != ranges.length) {
+            return expected(v, what, expectation);
+        }
+        int[] result = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            Long n = parseNumber(parts[i]);
+            if (n == null || n < ranges[i][0] || n > ranges[i][1]) {
+                return expected(v, what, expectation);
+            }
+            result[i] = n.intValue();
+        }
+        return result;
+    }
+
+    List<String> moduleNames(Token v) {
+        List<String> names = v.is(Token.Type.WORD) ? List.of(v.text().split(",", -1)) : List.of("");
+        if (names.stream().allMatch(n -> MODULE_NAME.matcher(n).matches())) {
+            return names;
+        }
+        return expected(v, "modules", "comma-separated lower-case module names such as vrrp,arp,slb");
+    }
+
+    /** Decimal digits only; null when not a number or too long to be in any range we accept. */
+    private static Long parseNumber(String text) {
+        if (text.isEmpty() || text.length() > 12 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return null;
+        }
+        return Long.parseLong(text);
+    }
+}

@@ -1,0 +1,123 @@
+package bng.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Each broken snippet gives exactly these errors, in this order, and no configuration. */
+class BrokenSnippetsTest {
+    private static final String STATEMENTS = "hostname, modules, set, interface, network, gateway, vrrp, server, "
+            + "target, register, enable, disable, unregister";
+
+    static Stream<Arguments> corpus() {
+        return Stream.of(
+                broken("targt 1 {\n  ipaddr 198.18.0.1\n}",
+                        "b.conf:1:1: unknown keyword 'targt'; expected one of " + STATEMENTS),
+                broken("Target 1", "b.conf:1:1: unknown keyword 'Target'; expected one of " + STATEMENTS),
+                broken("}", "b.conf:1:1: expected a statement keyword (" + STATEMENTS + "), found '}'"),
+                broken("target 1 {\n  wieght 5\n}",
+                        "b.conf:2:3: unknown target attribute 'wieght'; expected one of ipaddr, ipaddr6, port, "
+                                + "protocol, tcpopen, ping, ping6, agent, agent6, script, dsr, weight"),
+                broken("target 1 weight 0", "b.conf:1:17: target 1 weight: expected a number 1..65535, found '0'"),
+                broken("target 1 weight",
+                        "b.conf:1:16: target 1 weight: expected a number 1..65535, found end of input"),
+                broken("target 1 {\n  weight\n}",
+                        "b.conf:2:9: target 1 weight: expected a number 1..65535, found end of line"),
+                broken("target 1 port 70000", "b.conf:1:15: target 1 port: expected a number 1..65535, found '70000'"),
+                broken("target 1 port 99999999999999999999999",
+                        "b.conf:1:15: target 1 port: expected a number 1..65535, found '99999999999999999999999'"),
+                broken("target 0", "b.conf:1:8: target id: expected a number 1..65535, found '0'"),
+                broken("target x {\n  port 80\n}", "b.conf:1:8: target id: expected a number 1..65535, found 'x'"),
+                broken("target 1 ipaddr 198.18.0.256",
+                        "b.conf:1:17: target 1 ipaddr: expected an IPv4 address such as 198.18.0.1, found '198.18.0.256'"),
+                broken("target 1 ipaddr6 2001:db8::1::2", "b.conf:1:18: target 1 ipaddr6: expected an IPv6 address "
+                        + "such as 2001:db8::1, found '2001:db8::1::2'"),
+                broken("server 1 ipaddr6 198.18.0.1", "b.conf:1:18: server 1 ipaddr6: expected an IPv6 address "
+                        + "such as 2001:db8::1, found '198.18.0.1'"),
+                broken("vrrp {\n vrid 256\n priority 0\n}", "b.conf:2:7: vrrp vrid: expected a number 1..255, found '256'",
+                        "b.conf:3:11: vrrp priority: expected a number 1..255, found '0'"),
+                broken("network 1 mask 255.0.255.0", "b.conf:1:16: network 1 mask: expected a dotted mask such as "
+                        + "255.255.255.0 or a prefix length 0..32, found '255.0.255.0'"),
+                broken("network 1 mask6 129", "b.conf:1:17: network 1 mask6: expected a number 0..128, found '129'"),
+                broken("hostname LB1 LB2", "b.conf:1:14: expected end of line, found 'LB2'"),
+                broken("hostname", "b.conf:1:9: hostname: expected a name or a quoted string, found end of input"),
+                broken("target 1 {\n  port 80",
+                        "b.conf:2:10: expected '}' to close the block opened at 1:10, found end of input"),
+                broken("set {\n  ipforwarding 1",
+                        "b.conf:2:17: expected '}' to close the block opened at 1:5, found end of input"),
+                broken("network 1 name \"local network",
+                        "b.conf:1:16: unterminated string: expected '\"' before the end of the line"),
+                broken("server 1 targets 1,2", "b.conf:1:18: server 1 targets: target 1 is not defined",
+                        "b.conf:1:20: server 1 targets: target 2 is not defined"),
+                broken("target 1\nserver 1 targets 1,1", "b.conf:2:20: server 1 targets: target 1 is listed twice"),
+                broken("target 1\nserver 1 targets 1,,2", "b.conf:2:20: server 1 targets: expected target ids "
+                        + "1..65535 separated by commas, found ''"),
+                broken("target 1\ntarget 2\nserver 1 targets 1 backup 2,1",
+                        "b.conf:3:29: server 1 backup: target 1 is already a primary target"),
+                broken("server 1 backup 7", "b.conf:1:17: server 1 backup: target 7 is not defined"),
+                broken("network 1 interface 2", "b.conf:1:11: network 1 interface: interface 2 is not defined"),
+                broken("vrrp network 1", "b.conf:1:14: vrrp network: network 1 is not defined"),
+                broken("network 1 {\n  addr 198.18.0.0\n  mask 255.255.255.0\n  real 198.18.1.2\n  virt 198.18.0.3\n}",
+                        "b.conf:4:3: network 1 real: 198.18.1.2 is not inside 198.18.0.0/24"),
+                broken("network 1 { syncpeer 198.19.0.2 addr 198.18.0.0 mask 16 }",
+                        "b.conf:1:13: network 1 syncpeer: 198.19.0.2 is not inside 198.18.0.0/16"),
+                broken("network 1 { real6 2001:db8::1 mask6 64 virt6 2001:db9::1 }",
+                        "b.conf:1:40: network 1 virt6: 2001:db9::1 is not inside 2001:db8::/64"),
+                broken("target 1 { port 8080 dsr enable }\nserver 1 { port 80 targets 1 }",
+                        "b.conf:1:12: target 1 port 8080 differs from server 1 port 80; a DSR target cannot rewrite ports"),
+                broken("enable target 1", "b.conf:1:15: enable target 1: target 1 is not defined"),
+                broken("target 1\nenable target 1", "b.conf:2:15: enable target 1: target 1 is not registered"),
+                broken("register targets 1,2", "b.conf:1:18: register target 1: target 1 is not defined",
+                        "b.conf:1:20: register target 2: target 2 is not defined"),
+                broken("register gateways 1", "b.conf:1:10: register: expected interface(s), network(s), server(s) "
+                        + "or target(s), found 'gateways'"),
+                broken("register target", "b.conf:1:16: register target: expected comma-separated target ids such "
+                        + "as 1,2, found end of input"),
+                broken("target 1 tcpopen 80,3", "b.conf:1:18: target 1 tcpopen: expected port,interval,timeout "
+                        + "(1..65535,1..3600,1..86400), found '80,3'"),
+                broken("target 1 tcpopen 80,0,10", "b.conf:1:18: target 1 tcpopen: expected port,interval,timeout "
+                        + "(1..65535,1..3600,1..86400), found '80,0,10'"),
+                broken("gateway ping 3", "b.conf:1:14: gateway ping: expected interval,timeout (1..3600,1..86400), "
+                        + "found '3'"),
+                broken("target 1 dsr yes", "b.conf:1:14: target 1 dsr: expected enable or disable, found 'yes'"),
+                broken("server 1 method leastconn", "b.conf:1:17: server 1 method: expected one of rr, wrr, random, "
+                        + "wrandom, hash, first, session, bandwidth, agent, rndagent, found 'leastconn'"),
+                broken("server 1 sessionid dst",
+                        "b.conf:1:20: server 1 sessionid: expected one of src, src+port, found 'dst'"),
+                broken("network 1 nat both", "b.conf:1:15: network 1 nat: expected one of inside, outside, found 'both'"),
+                broken("interface 1 access pcap", "b.conf:1:20: interface 1 access: expected one of raw, found 'pcap'"),
+                broken("modules vrrp,,arp", "b.conf:1:9: modules: expected comma-separated lower-case module names "
+                        + "such as vrrp,arp,slb, found 'vrrp,,arp'"),
+                broken("set foo 1", "b.conf:1:5: unknown set parameter 'foo'; expected one of ipforwarding, "
+                        + "vrrppreempt, vrrppreemptts, multithreading, sessionautoresync, sessionsyncack, "
+                        + "sessiontimeout, tcptimeout, udptimeout, synctimeout, sessions, bmduration, bmpsize, bmwsize"),
+                broken("set ipforwarding 2", "b.conf:1:18: set ipforwarding: expected a number 0..1, found '2'"),
+                broken("target 1 { { { { } } } }", "b.conf:1:12: expected target attribute (ipaddr, ipaddr6, port, "
+                        + "protocol, tcpopen, ping, ping6, agent, agent6, script, dsr, weight), found '{'",
+                        "b.conf:1:20: expected end of line, found '}'"),
+                broken("target 1 {\n  port 80 }\ntarget 2 { port 81 } junk",
+                        "b.conf:3:22: expected end of line, found 'junk'"),
+                // Errors of the whole text are reported, sorted by line then column.
+                broken("server 1 targets 9\ntarget 1 port 0\nenable target 1\n",
+                        "b.conf:1:18: server 1 targets: target 9 is not defined",
+                        "b.conf:2:15: target 1 port: expected a number 1..65535, found '0'",
+                        "b.conf:3:15: enable target 1: target 1 is not registered"));
+    }
+
+    private static Arguments broken(String text, String... expected) {
+        return Arguments.of(text, List.of(expected));
+    }
+
+    @ParameterizedTest
+    @MethodSource("corpus")
+    void reportsExactlyTheseErrors(String text, List<String> expected) {
+        ConfigResult r = ConfigParser.parse("b.conf", text, Configuration.empty());
+        assertEquals(expected, r.errors().stream().map(ConfigError::toString).toList());
+        assertNull(r.configuration());
+    }
+}

@@ -1,0 +1,187 @@
+package bng.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The language features: forms, merging, life cycle, settings, strings, comments, prompt use. */
+class ConfigParserTest {
+    static Configuration ok(String text, Configuration base) {
+        ConfigResult r = ConfigParser.parse("t.conf", text, base);
+        assertTrue(r.ok(), () -> r.errors().toString());
+        assertTrue(r.errors().isEmpty());
+        return r.configuration();
+    }
+
+    static Configuration ok(String text) {
+        return ok(text, Configuration.empty());
+    }
+
+    @Test
+    void oneLineAndBlockFormsAreEquivalent() {
+        Configuration block = ok("""
+                target 1 {
+                    ipaddr 198.18.0.11
+                    port 80
+                    weight 5
+                }
+                """);
+        Configuration oneLine = ok("target 1 ipaddr 198.18.0.11 port 80\ntarget 1 weight 5\n");
+        Configuration sameLineBlock = ok("target 1 { ipaddr 198.18.0.11 port 80 weight 5 }");
+        assertEquals(block, oneLine);
+        assertEquals(block, sameLineBlock);
+        assertEquals(5, block.targets().get(1).weight());
+    }
+
+    @Test
+    void aLaterBlockMergesIntoTheExistingObject() {
+        Configuration c = ok("""
+                server 1 {
+                          ipaddr 198.18.0.100
+                          port 80
+                }
+                server 1 {
+                          method hash
+                }
+                server 1 proxy enable
+                """);
+        ServerDef s = c.servers().get(1);
+        assertEquals("198.18.0.100", IpAddresses.format(s.ipaddr()));
+        assertEquals(80, s.port());
+        assertEquals(Method.HASH, s.method());
+        assertTrue(s.proxy());
+    }
+
+    @Test
+    void promptStatementsApplyOnTopOfTheBase() {
+        Configuration base = ok("""
+                target 1 { ipaddr 198.18.0.11 }
+                target 2 { ipaddr 198.18.0.12 }
+                register targets 1,2
+                enable targets 1,2
+                server 1 { port 80 targets 1,2 }
+                """);
+        Configuration changed = ok("target 2 weight 5", base);
+        assertEquals(5, changed.targets().get(2).weight());
+        assertEquals(ObjectState.ENABLED, changed.targets().get(2).state());
+        assertEquals(base.servers(), changed.servers());
+        Configuration disabled = ok("disable target 2", base);
+        assertEquals(ObjectState.REGISTERED, disabled.targets().get(2).state());
+        assertEquals(ObjectState.ENABLED, disabled.targets().get(1).state());
+        assertEquals(base, ok("enable target 2", disabled));
+        assertEquals(ObjectState.DEFINED, ok("unregister target 1", base).targets().get(1).state());
+        assertEquals(1, base.targets().get(2).weight(), "the base snapshot is never modified");
+    }
+
+    @Test
+    void lifeCycleKeywordsAcceptSingularPluralAndLists() {
+        Configuration c = ok("""
+                interface 1 name eth0
+                interface 2 name eth1
+                interface 3 name eth2
+                register interfaces 1,2,3
+                enable interface 2
+                enable interfaces 1,3
+                network 1 interface 1
+                register network 1
+                """);
+        c.interfaces().values().forEach(i -> assertEquals(ObjectState.ENABLED, i.state()));
+        assertEquals(ObjectState.REGISTERED, c.networks().get(1).state());
+    }
+
+    @Test
+    void settingsInBothFormsAndTheirDefaults() {
+        Configuration c = ok("""
+                set ipforwarding 1
+                set {
+                    sessiontimeout 300
+                    sessions 1000
+                }
+                """);
+        assertEquals(java.util.Map.of("ipforwarding", "1", "sessiontimeout", "300", "sessions", "1000"),
+                c.settings());
+        assertEquals(300, c.setting(Setting.SESSIONTIMEOUT));
+        assertEquals(60, c.setting(Setting.UDPTIMEOUT));
+    }
+
+    @Test
+    void commentsStringsAndModules() {
+        Configuration c = ok("""
+                // leading comment
+                hostname "load balancer 1" // trailing comment
+                modules vrrp,arp,ping
+                network 1 name "a // not a comment {"
+                """);
+        assertEquals("load balancer 1", c.hostname());
+        assertEquals(List.of("vrrp", "arp", "ping"), c.modules());
+        assertEquals("a // not a comment {", c.networks().get(1).name());
+    }
+
+    @Test
+    void maskIsDottedOrPrefixAndStoredAsPrefixLength() {
+        assertEquals(ok("network 1 { addr 198.18.0.0 mask 255.255.254.0 }"),
+                ok("network 1 { addr 198.18.0.0 mask 23 }"));
+    }
+
+    @Test
+    void serverDefaultsAndAllMethodKeywords() {
+        ServerDef s = ok("server 1").servers().get(1);
+        assertEquals(Method.RR, s.method());
+        assertNull(s.protocol());
+        assertEquals(List.of(), s.targets());
+        assertEquals(ObjectState.DEFINED, s.state());
+        for (Method m : Method.values()) {
+            assertEquals(m, ok("server 1 method " + m.keyword()).servers().get(1).method());
+        }
+    }
+
+    @Test
+    void targetChecks() {
+        TargetDef t = ok("""
+                target 3 {
+                    ipaddr6 2001:DB8::1:1
+                    tcpopen 443,2,10
+                    ping 1,5
+                    ping6 3,10
+                    agent 439,3,10
+                    agent6 10000,3,10
+                    script "/usr/lib/mon/mon.d/http.monitor -p 80"
+                    protocol udp
+                }
+                """).targets().get(3);
+        assertEquals("2001:db8::1:1", IpAddresses.format(t.ipaddr6()));
+        assertEquals(new TcpOpenCheck(443, 2, 10), t.tcpopen());
+        assertEquals(new PingCheck(1, 5), t.ping());
+        assertEquals(new PingCheck(3, 10), t.ping6());
+        assertEquals(new AgentCheck(439, 3, 10), t.agent());
+        assertEquals(new AgentCheck(10000, 3, 10), t.agent6());
+        assertEquals("/usr/lib/mon/mon.d/http.monitor -p 80", t.script());
+        assertEquals(Protocol.UDP, t.protocol());
+    }
+
+    @Test
+    void anyErrorAppliesNothing() {
+        ConfigResult r = ConfigParser.parse("t.conf", "target 1 weight 5\ntarget 2 weight 0\n", Configuration.empty());
+        assertFalse(r.ok());
+        assertNull(r.configuration());
+    }
+
+    @Test
+    void needsMoreWhileABlockIsOpen() {
+        assertTrue(ConfigParser.needsMore("target 1 {"));
+        assertTrue(ConfigParser.needsMore("target 1 {\n ipaddr 198.18.0.1\n"));
+        assertFalse(ConfigParser.needsMore("target 1 {\n ipaddr 198.18.0.1\n}"));
+        assertFalse(ConfigParser.needsMore("target 1 weight 5"));
+        assertFalse(ConfigParser.needsMore("network 1 name \"{\" // {"));
+        assertFalse(ConfigParser.needsMore(""));
+    }
+
+    @Test
+    void nullArgumentsAreTreatedAsEmpty() {
+        assertEquals(Configuration.empty(), ConfigParser.parse(null, null, null).configuration());
+    }
+}
