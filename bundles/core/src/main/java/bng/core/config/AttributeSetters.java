@@ -22,7 +22,7 @@ final class AttributeSetters {
     static final List<String> VRRP = List.of("vrid", "priority", "network", "tracking");
 
     /** Access methods a driver exists for; anything else would only fail later, at start. */
-    private static final List<String> ACCESS_METHODS = List.of(InterfaceDef.DEFAULT_ACCESS);
+    private static final List<String> ACCESS_METHODS = List.of(InterfaceDef.DEFAULT_ACCESS, "pcap", "memory");
     private static final long[] PORT = {1, 65535};
     private static final long[] INTERVAL = {1, 3600};
     private static final long[] TIMEOUT = {1, 86400};
