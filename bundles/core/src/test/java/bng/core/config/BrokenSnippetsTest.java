@@ -90,7 +90,7 @@ class BrokenSnippetsTest {
                 broken("server 1 sessionid dst",
                         "b.conf:1:20: server 1 sessionid: expected one of src, src+port, found 'dst'"),
                 broken("network 1 nat both", "b.conf:1:15: network 1 nat: expected one of inside, outside, found 'both'"),
-                broken("interface 1 access pcap", "b.conf:1:20: interface 1 access: expected one of raw, found 'pcap'"),
+                broken("interface 1 access ring", "b.conf:1:20: interface 1 access: expected one of raw, pcap, memory, found 'ring'"),
                 broken("modules vrrp,,arp", "b.conf:1:9: modules: expected comma-separated lower-case module names "
                         + "such as vrrp,arp,slb, found 'vrrp,,arp'"),
                 broken("set foo 1", "b.conf:1:5: unknown set parameter 'foo'; expected one of ipforwarding, "
