@@ -30,7 +30,7 @@ public final class ConfigParser {
         return errors.isEmpty() ? new ConfigResult(result, errors) : new ConfigResult(null, errors);
     }
 
-    /** True when text ends inside an open {@code {} block (the prompt then asks for more lines). */
+    /** True when text ends inside an open "{" block (the prompt then asks for more lines). */
     public static boolean needsMore(String text) {
         int depth = 0;
         for (Token t : Lexer.lex(text == null ? "" : text).tokens()) {

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 
 /**
  * Writes a configuration in BalanceNG's saved layout: each statement keyword left-justified in a
- * 10-column field, block attributes indented by 10 spaces, {@code }} in column 1, and register /
+ * 10-column field, block attributes indented by 10 spaces, "}" in column 1, and register /
  * enable lines that recreate every object's state. Attributes at their default are left out, as
  * BalanceNG does, so a saved file stays as short as a hand-written one.
  */
