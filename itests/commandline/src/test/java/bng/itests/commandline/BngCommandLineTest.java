@@ -1,0 +1,182 @@
+package bng.itests.commandline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/bng} as a user types it, against the real runtime jar: start, control (fed from a
+ * pipe), module remove/add on the running instance, status, stop, a broken file refused with
+ * its line and column, and the foreground form. Each test uses its own run directory and
+ * instance, and stops what it started even when it fails.
+ */
+class BngCommandLineTest {
+    private static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
+    private static final Path BNG = HOME.resolve("bin/bng");
+    private static final String CONFIG = """
+        // an instance on the in-memory wire: no kernel interface, no privileges needed
+        hostname  itest
+        modules   arp,ping,master
+        interface 1 {
+                  name cli0
+                  access memory
+        }
+        network 1 {
+                  name "local network"
+                  addr 198.18.0.0
+                  mask 255.255.255.0
+                  real 198.18.0.2
+                  interface 1
+        }
+        register  interface 1
+        enable    interface 1
+        register  network 1
+        enable    network 1
+        """;
+
+    @TempDir
+    Path tmp;
+    private Path runDir;
+    private Path config;
+    private final List<String> instances = new ArrayList<>();
+
+    record Run(int exit, String out, String err) {}
+
+    @BeforeEach
+    void files() throws IOException {
+        runDir = tmp.resolve("run");
+        config = tmp.resolve("bng.conf");
+        Files.writeString(config, CONFIG);
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        for (String i : instances) {
+            bng(null, "stop", i);
+        }
+    }
+
+    private Run bng(String stdin, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(BNG.toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("BNG_RUN_DIR", runDir.toString());
+        Path out = tmp.resolve("out.txt");
+        Path err = tmp.resolve("err.txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("bng " + String.join(" ", args) + " did not finish in 90 s");
+        }
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private Run start(String instance) throws Exception {
+        instances.add(instance);
+        return bng(null, "-c", config.toString(), "start", instance);
+    }
+
+    @Test
+    void startControlModulesStatusStop() throws Exception {
+        Run start = start("7");
+        assertEquals(0, start.exit(), start.err());
+        assertTrue(start.out().contains("BalanceNG: starting up instance 7 ..."), start.out());
+
+        Run again = bng(null, "-c", config.toString(), "start", "7");
+        assertEquals(1, again.exit());
+        assertTrue(again.out().contains("already running with PID"), again.out() + again.err());
+
+        Run show = bng("show modules\nshow processors\n", "control", "7");
+        assertEquals(0, show.exit(), show.err());
+        assertTrue(show.out().matches("(?s).*\\nping\\s+running\\s+yes.*"), show.out());
+        assertTrue(show.out().matches("(?s).*\\narp\\s+missing\\s+yes.*"), "a module without bundle is reported: " + show.out());
+        assertTrue(show.out().contains("ping.echo"), show.out());
+
+        Run removed = bng("module remove ping\nshow modules\nshow processors\n", "control", "7");
+        assertTrue(removed.out().contains("module ping removed"), removed.out());
+        assertTrue(removed.out().matches("(?s).*\\nping\\s+removed.*"), removed.out());
+        assertFalse(removed.out().contains("ping.echo"), removed.out());
+
+        Run added = bng("module add ping\nshow modules\nshow processors\n", "control", "7");
+        assertTrue(added.out().contains("module ping running"), added.out());
+        assertTrue(added.out().matches("(?s).*\\nping\\s+running.*"), added.out());
+        assertTrue(added.out().contains("ping.echo"), added.out());
+
+        Run status = bng(null, "status", "7");
+        assertEquals(0, status.exit(), status.err());
+        assertTrue(status.out().contains("BalanceNG: running with PID"), status.out());
+        assertTrue(status.out().contains(config.toString()), status.out());
+
+        Run stop = bng(null, "stop", "7");
+        assertEquals(0, stop.exit(), stop.err());
+        assertTrue(stop.out().matches("(?s)BalanceNG: shutdown of instance 7 PID \\d+ complete\\s*"), stop.out());
+
+        Run after = bng(null, "status", "7");
+        assertTrue(after.exit() != 0, "status of a stopped instance is non-zero");
+        assertTrue(after.out().contains("not running"), after.out());
+    }
+
+    @Test
+    void promptSpeaksBalanceNgAndReportsErrorsWithPosition() throws Exception {
+        assertEquals(0, start("8").exit());
+        Run r = bng("server 1 {\n  ipaddr 198.18.0.100\n  port 80\n  protocol tcp\n}\nserver 1 port 99999\nshow config\nhelp\n", "control", "8");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("control:1:10:") || r.out().contains("control:1:"), r.out());
+        assertTrue(r.out().contains("ipaddr 198.18.0.100"), "the block was applied: " + r.out());
+        assertTrue(r.out().contains("module add NAME"), "help lists commands: " + r.out());
+    }
+
+    @Test
+    void brokenConfigurationIsRefusedWithLineAndColumnAndNothingStarts() throws Exception {
+        Path broken = tmp.resolve("broken.conf");
+        Files.writeString(broken, "modules   ping,master\nserver 1 {\n          port 123456\n}\n");
+        instances.add("9");
+        Run r = bng(null, "-c", broken.toString(), "start", "9");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains(broken + ":3:"), r.err());
+        assertFalse(Files.exists(runDir.resolve("bng.9.pid")), "nothing started");
+        assertTrue(bng(null, "status", "9").exit() != 0);
+    }
+
+    @Test
+    void foregroundStartRunsUntilStopped() throws Exception {
+        instances.add("10");
+        ProcessBuilder pb = new ProcessBuilder(BNG.toString(), "-f", "-c", config.toString(), "start", "10");
+        pb.environment().put("BNG_RUN_DIR", runDir.toString());
+        pb.redirectErrorStream(true).redirectOutput(tmp.resolve("fg.log").toFile());
+        Process fg = pb.start();
+        try {
+            Path sock = runDir.resolve("bng.10.sock");
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!Files.exists(runDir.resolve("bng.10.pid")) && System.currentTimeMillis() < deadline && fg.isAlive()) {
+                Thread.sleep(100);
+            }
+            assertTrue(Files.exists(sock), "control socket of the foreground instance: " + Files.readString(tmp.resolve("fg.log")));
+            Run st = bng(null, "status", "10");
+            assertEquals(0, st.exit(), st.out() + st.err());
+            assertEquals(0, bng(null, "stop", "10").exit());
+            assertTrue(fg.waitFor(30, TimeUnit.SECONDS), "the foreground process ends with stop");
+        } finally {
+            fg.destroyForcibly();
+        }
+    }
+}
