@@ -40,7 +40,7 @@ public class BusDispatchBenchmark {
     static final int OUT_PORT = 1;
     static final long PORT_MAC = 0x02_00_00_00_00_01L;
     static final long REAL_SERVER_MAC = 0x02_00_00_00_01_0aL;
-    static final int VIP = 0xc0_00_02_0a; // 192.0.2.10
+    static final int VIP = 0xc6_12_00_64; // 198.18.0.100 (the project's test range)
     static final int VIP_PORT = 53;
 
     @Param({"3", "0"})

@@ -12,7 +12,10 @@ public interface PacketBus {
     /** Bus-wide counters. */
     BusCounters counters();
 
-    /** One processor's identity and counters at the time of the call. */
+    /**
+     * One processor's identity and counters at the time of the call; {@code nanos} is estimated
+     * from a sample of the frames (timing every frame would cost more than most processors).
+     */
     record ProcessorInfo(String name, String module, String band, int priority, String wants,
                          long packets, long nanos, long handled, long failures) {}
 
