@@ -5,6 +5,9 @@ import bng.core.access.AccessPort;
 import bng.core.api.ConfigListener;
 import bng.core.api.ShowTopic;
 import bng.core.api.Macs;
+import bng.core.api.Ports;
+import bng.core.api.Frame;
+import bng.core.config.NetworkDef;
 import bng.core.config.Configuration;
 import bng.core.config.InterfaceDef;
 import bng.core.config.ObjectState;
@@ -26,9 +29,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * and go with the configuration and with their drivers; an interface whose driver is not there
  * (yet) waits for it and says so in {@code show interfaces}.
  */
-@Component(service = {ConfigListener.class, ShowTopic.class, PortManager.class}, immediate = true,
+@Component(service = {ConfigListener.class, ShowTopic.class, Ports.class, PortManager.class}, immediate = true,
     property = {ShowTopic.TOPIC + "=interfaces", ShowTopic.DESCRIPTION + "=interfaces, their access and counters"})
-public final class PortManager implements ConfigListener, ShowTopic {
+public final class PortManager implements ConfigListener, ShowTopic, Ports {
     private static final System.Logger LOG = System.getLogger(PortManager.class.getName());
     private static final int MAX_PORTS = 4096;
 
@@ -39,6 +42,7 @@ public final class PortManager implements ConfigListener, ShowTopic {
     private final Map<Integer, InterfaceDef> wanted = new TreeMap<>();
     private final Map<Integer, String> problems = new TreeMap<>();
     private volatile PortWorker[] ports = new PortWorker[0];
+    private volatile Map<Integer, Integer> networkPorts = Map.of();
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
         policyOption = ReferencePolicyOption.GREEDY)
@@ -60,6 +64,13 @@ public final class PortManager implements ConfigListener, ShowTopic {
 
     @Override
     public synchronized void configurationChanged(Configuration previous, Configuration current) {
+        Map<Integer, Integer> np = new TreeMap<>();
+        for (NetworkDef n : current.networks().values()) {
+            if (n.interfaceId() != null) {
+                np.put(n.id(), n.interfaceId());
+            }
+        }
+        networkPorts = Map.copyOf(np);
         wanted.clear();
         for (InterfaceDef i : current.interfaces().values()) {
             if (i.state() == ObjectState.ENABLED && i.id() < MAX_PORTS) {
@@ -129,6 +140,37 @@ public final class PortManager implements ConfigListener, ShowTopic {
     PortWorker port(int id) {
         PortWorker[] p = ports;
         return id >= 0 && id < p.length ? p[id] : null;
+    }
+
+    @Override
+    public long mac(int port) {
+        PortWorker w = port(port);
+        return w == null ? -1 : w.port.mac();
+    }
+
+    @Override
+    public boolean isUp(int port) {
+        PortWorker w = port(port);
+        return w != null && w.failure == null;
+    }
+
+    @Override
+    public boolean send(int port, byte[] frame, int length) {
+        PortWorker w = port(port);
+        if (w == null || length <= 0 || length > frame.length) {
+            return false;
+        }
+        try {
+            return w.port.transmit(new Frame[] {new Frame(frame, length)}, 1) == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public int portOfNetwork(int networkId) {
+        Integer p = networkPorts.get(networkId);
+        return p == null ? -1 : p;
     }
 
     /** Problems by interface id (for start-up warnings and {@code show interfaces}). */

@@ -1,0 +1,34 @@
+package bng.core.api;
+
+import java.net.InetAddress;
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * IPv4 (and later IPv6) neighbours: who has which MAC on which port. Kept by core so it outlives
+ * the arp module (no arp = no answers and no new resolution, the cache stays). Lookups are
+ * lock-free and allocate nothing; learning is rare and may take a lock.
+ */
+@ProviderType
+public interface NeighbourCache {
+    /** The MAC of {@code address}, or -1 when unknown. */
+    long lookupIpv4(int address);
+
+    /** The port {@code address} was learnt on, or -1 when unknown. */
+    int portOfIpv4(int address);
+
+    /** Records (or refreshes) a dynamic entry learnt from an ARP request or reply. */
+    void learnIpv4(int address, long mac, int port);
+
+    /** Inserts a static entry (BalanceNG's {@code arp-insert}); it never ages out. */
+    void insertStaticIpv4(int address, long mac, int port);
+
+    /** Removes entries not refreshed for {@code maxAgeMillis} (static ones stay); returns how many went. */
+    int expire(long maxAgeMillis);
+
+    /** Snapshot for {@code show arp}. */
+    List<Entry> entries();
+
+    /** @param updatedMillis wall-clock time of the last learn or refresh */
+    record Entry(InetAddress address, long mac, int port, long updatedMillis, boolean isStatic) {}
+}

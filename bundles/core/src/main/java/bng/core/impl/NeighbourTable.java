@@ -1,0 +1,181 @@
+package bng.core.impl;
+
+import bng.core.api.Macs;
+import bng.core.api.NeighbourCache;
+import bng.core.api.ShowTopic;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * The neighbour cache: an immutable open-addressing table (int address → MAC, port) behind one
+ * volatile field, replaced copy-on-write when a mapping is new or changes. Lookups on the fast path
+ * are a probe and no lock; refreshes of an unchanged mapping only touch the entry's timestamp.
+ * Capacity is bounded: an ARP flood cannot grow it without bound (when full, the oldest dynamic
+ * entry is evicted).
+ */
+@Component(service = {NeighbourCache.class, ShowTopic.class}, property = {ShowTopic.TOPIC + "=arp",
+    ShowTopic.DESCRIPTION + "=the neighbour cache (ARP)"})
+public final class NeighbourTable implements NeighbourCache, ShowTopic {
+    static final int MAX_ENTRIES = 65_536;
+
+    /** One generation of the table. Slots: address, mac, port; timestamps are refreshed in place. */
+    private static final class Table {
+        final int mask;
+        final int[] addr;
+        final long[] mac;
+        final int[] port;
+        final long[] updated;
+        final boolean[] fixed;
+        final boolean[] used;
+        final int size;
+
+        Table(int capacity, int size) {
+            int cap = Integer.highestOneBit(Math.max(16, capacity * 2 - 1)) << 1;
+            mask = cap - 1;
+            addr = new int[cap];
+            mac = new long[cap];
+            port = new int[cap];
+            updated = new long[cap];
+            fixed = new boolean[cap];
+            used = new boolean[cap];
+            this.size = size;
+        }
+
+        int slot(int a) {
+            int i = mix(a) & mask;
+            while (used[i] && addr[i] != a) {
+                i = (i + 1) & mask;
+            }
+            return i;
+        }
+    }
+
+    private volatile Table table = new Table(16, 0);
+
+    private static int mix(int a) {
+        int h = a * 0x9E3779B9;
+        return h ^ (h >>> 16);
+    }
+
+    @Override
+    public long lookupIpv4(int address) {
+        Table t = table;
+        int i = t.slot(address);
+        return t.used[i] ? t.mac[i] : -1;
+    }
+
+    @Override
+    public int portOfIpv4(int address) {
+        Table t = table;
+        int i = t.slot(address);
+        return t.used[i] ? t.port[i] : -1;
+    }
+
+    @Override
+    public void learnIpv4(int address, long mac, int port) {
+        put(address, mac, port, false);
+    }
+
+    @Override
+    public void insertStaticIpv4(int address, long mac, int port) {
+        put(address, mac, port, true);
+    }
+
+    private void put(int address, long mac, int port, boolean isStatic) {
+        long now = System.currentTimeMillis();
+        Table t = table;
+        int i = t.slot(address);
+        if (t.used[i] && t.mac[i] == mac && t.port[i] == port && (t.fixed[i] || !isStatic)) {
+            t.updated[i] = now; // the common case: a refresh, no new generation
+            return;
+        }
+        synchronized (this) {
+            List<long[]> rows = rows(table);
+            rows.removeIf(r -> (int) r[0] == address);
+            if (rows.size() >= MAX_ENTRIES) {
+                rows.stream().filter(r -> r[4] == 0).min((a, b) -> Long.compare(a[3], b[3])).ifPresent(rows::remove);
+            }
+            rows.add(new long[] {address, mac, port, now, isStatic ? 1 : 0});
+            table = build(rows);
+        }
+    }
+
+    private static List<long[]> rows(Table t) {
+        List<long[]> rows = new ArrayList<>(t.size + 1);
+        for (int i = 0; i <= t.mask; i++) {
+            if (t.used[i]) {
+                rows.add(new long[] {t.addr[i], t.mac[i], t.port[i], t.updated[i], t.fixed[i] ? 1 : 0});
+            }
+        }
+        return rows;
+    }
+
+    private static Table build(List<long[]> rows) {
+        Table t = new Table(rows.size(), rows.size());
+        for (long[] r : rows) {
+            int i = t.slot((int) r[0]);
+            t.used[i] = true;
+            t.addr[i] = (int) r[0];
+            t.mac[i] = r[1];
+            t.port[i] = (int) r[2];
+            t.updated[i] = r[3];
+            t.fixed[i] = r[4] != 0;
+        }
+        return t;
+    }
+
+    @Override
+    public synchronized int expire(long maxAgeMillis) {
+        long cutoff = System.currentTimeMillis() - maxAgeMillis;
+        List<long[]> rows = rows(table);
+        int before = rows.size();
+        rows.removeIf(r -> r[4] == 0 && r[3] < cutoff);
+        if (rows.size() != before) {
+            table = build(rows);
+        }
+        return before - rows.size();
+    }
+
+    @Override
+    public List<Entry> entries() {
+        List<long[]> rows = rows(table);
+        rows.sort((a, b) -> Integer.compareUnsigned((int) a[0], (int) b[0]));
+        List<Entry> l = new ArrayList<>(rows.size());
+        for (long[] r : rows) {
+            l.add(new Entry(toInet((int) r[0]), r[1], (int) r[2], r[3], r[4] != 0));
+        }
+        return l;
+    }
+
+    static InetAddress toInet(int a) {
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // four bytes are always an address
+        }
+    }
+
+    @Override
+    public void show(List<String> args, StringBuilder out) {
+        long now = System.currentTimeMillis();
+        out.append(String.format("%-16s %-17s %-5s %-8s %s%n", "address", "mac", "port", "type", "age"));
+        for (Entry e : entries()) {
+            out.append(String.format("%-16s %-17s %-5d %-8s %s%n", e.address().getHostAddress(), Macs.format(e.mac()), e.port(),
+                e.isStatic() ? "static" : "dynamic", e.isStatic() ? "-" : ((now - e.updatedMillis()) / 1000) + "s"));
+        }
+    }
+
+    /** For tests: the table's slot count (bounded by {@link #MAX_ENTRIES}). */
+    int capacity() {
+        return table.mask + 1;
+    }
+
+    @Override
+    public String toString() {
+        return "NeighbourTable" + Arrays.toString(entries().toArray());
+    }
+}
