@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * independent generator), every truncation of each, random garbage, the error codes, and the
  * writers checked against a checksum recomputed from scratch.
  */
-class FrameTest {
+public class FrameTest {
     // Addresses used throughout: 02:00:00:00:00:0a (198.18.0.2, 2001:db8::2) talks to
     // 02:00:00:00:00:0b (198.18.0.1 / .100, 2001:db8::1).
     static final long MAC_A = 0x02_00_00_00_00_0aL;
@@ -28,64 +28,64 @@ class FrameTest {
     static final int IP_B = 0xc6120001; // 198.18.0.1
 
     /** Who has 198.18.0.1? Tell 198.18.0.2; padded to the 60-byte minimum. */
-    static final String ARP_REQUEST =
+    public static final String ARP_REQUEST =
         "ffffffffffff02000000000a0806000108000604000102000000000ac6120002"
         + "000000000000c6120001000000000000000000000000000000000000";
     /** ICMP echo request 198.18.0.2 -> 198.18.0.1, id 1234, seq 1, 32 bytes of data. */
-    static final String ICMP_ECHO =
+    public static final String ICMP_ECHO =
         "02000000000b02000000000a08004500003c1c46400040019253c6120002c612"
         + "00010800012b04d20001101112131415161718191a1b1c1d1e1f202122232425"
         + "262728292a2b2c2d2e2f";
     /** TCP SYN 198.18.0.2:40000 -> 198.18.0.100:80 with an MSS option; 2 bytes of Ethernet padding. */
-    static final String TCP_SYN =
+    public static final String TCP_SYN =
         "02000000000b02000000000a08004500002c1c464000400691fbc6120002c612"
         + "00649c40005011223344000000006002faf02fb40000020405b40000";
     /** UDP 198.18.0.2:5353 -> 198.18.0.1:53 carrying "bng!", unpadded. */
-    static final String UDP =
+    public static final String UDP =
         "02000000000b02000000000a0800450000201c4640004011925fc6120002c612"
         + "000114e90035000c9500626e6721";
     /** UDP with no payload: IP ends at byte 42, the frame is padded to 60. */
-    static final String UDP_PADDED =
+    public static final String UDP_PADDED =
         "02000000000b02000000000a08004500001c1c46400040119263c6120002c612"
         + "000103e807d0000867fe000000000000000000000000000000000000";
     /** UDP over IPv4 without a checksum (field 0). */
-    static final String UDP_NO_CHECKSUM =
+    public static final String UDP_NO_CHECKSUM =
         "02000000000b02000000000a0800450000201c4640004011925fc6120002c612"
         + "000103e807d0000c00007a65726f";
     /** IPv6 2001:db8::2 -> 2001:db8::1, hop-by-hop header (PadN), then a TCP SYN 40001 -> 443. */
-    static final String IPV6_HBH_TCP =
+    public static final String IPV6_HBH_TCP =
         "02000000000b02000000000a86dd60000000001c004020010db8000000000000"
         + "00000000000220010db800000000000000000000000106000104000000009c41"
         + "01bb01020304000000005002faf0b77a0000";
     /** IPv6 fragment header, offset 1448, last fragment of a UDP datagram. */
-    static final String IPV6_LATER_FRAGMENT =
+    public static final String IPV6_LATER_FRAGMENT =
         "02000000000b02000000000a86dd6000000000202c4020010db8000000000000"
         + "00000000000220010db8000000000000000000000001110005a80000cafe0001"
         + "02030405060708090a0b0c0d0e0f1011121314151617";
     /** ICMPv6 echo request 2001:db8::2 -> 2001:db8::1. */
-    static final String ICMPV6_ECHO =
+    public static final String ICMPV6_ECHO =
         "02000000000b02000000000a86dd60000000000e3a4020010db8000000000000"
         + "00000000000220010db800000000000000000000000180000f48000700017069"
         + "6e673621";
     /** UDP over IPv6 5000 -> 6000 carrying "v6". */
-    static final String IPV6_UDP =
+    public static final String IPV6_UDP =
         "02000000000b02000000000a86dd60000000000a114020010db8000000000000"
         + "00000000000220010db800000000000000000000000113881770000a03377636";
     /** The ICMP echo above behind an 802.1Q tag: PCP 5, VLAN 100. */
-    static final String VLAN_ICMP =
+    public static final String VLAN_ICMP =
         "02000000000b02000000000a8100a06408004500003c1c46400040019253c612"
         + "0002c61200010800012b04d20001101112131415161718191a1b1c1d1e1f2021"
         + "22232425262728292a2b2c2d2e2f";
     /** The UDP datagram above behind 802.1ad VLAN 10 and 802.1Q VLAN 20. */
-    static final String QINQ_UDP =
+    public static final String QINQ_UDP =
         "02000000000b02000000000a88a8000a810000140800450000201c4640004011"
         + "925fc6120002c612000114e90035000c9500626e6721";
     /** First fragment (MF) of a 1008-byte UDP datagram: the UDP length covers all fragments. */
-    static final String IPV4_UDP_FIRST_FRAGMENT =
+    public static final String IPV4_UDP_FIRST_FRAGMENT =
         "02000000000b02000000000a08004500002c1c4620004011b253c6120002c612"
         + "00011b581b5903f0353500000000000000000000000000000000";
     /** LLDP (ethertype 0x88cc): neither IP nor ARP. */
-    static final String LLDP =
+    public static final String LLDP =
         "0180c200000e02000000000a88cc0207046c6c64700000000000000000000000"
         + "00000000000000000000000000000000000000000000000000000000";
 
