@@ -251,8 +251,9 @@ public final class Frame {
                 return ERR_SHORT_L4;
             }
         } else if (proto == PROTO_UDP) {
+            // In a first fragment the UDP length covers the whole datagram, not this fragment.
             int udpLen = u16(l4 + 4);
-            if (udpLen < 8 || udpLen > room) {
+            if (udpLen < 8 || (udpLen > room && !fragment)) {
                 l4 = -1;
                 return ERR_SHORT_L4;
             }

@@ -5,6 +5,7 @@ import bng.core.api.PacketBus;
 import bng.core.api.PacketProcessor;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -39,7 +40,8 @@ public final class PacketBusManager implements PacketBus {
     private final Object lock = new Object();
     private final Map<ServiceReference<PacketProcessor>, ProcessorEntry> entries = new HashMap<>();
     private final Map<ServiceReference<PacketProcessor>, Boolean> pending = new HashMap<>();
-    private final Map<Object, ProcessorEntry> direct = new HashMap<>();
+    /** Insertion order: entries added here all have service id 0, so age is their order in this map. */
+    private final Map<Object, ProcessorEntry> direct = new LinkedHashMap<>();
     private final List<Dispatcher> dispatchers = new CopyOnWriteArrayList<>();
     /** Dispatchers whose port closed: their counts still belong to the bus totals. */
     private final List<Dispatcher> retiredCounters = new CopyOnWriteArrayList<>();
