@@ -1,6 +1,7 @@
 package bng.core.impl;
 
 import bng.core.api.ModuleManager;
+import bng.core.api.PromptCommand;
 import bng.core.api.RunningConfig;
 import bng.core.api.ShowTopic;
 import bng.core.config.ConfigError;
@@ -70,6 +71,31 @@ public final class CommandShell {
     volatile CommandProcessor gogo;
 
     private final Map<String, Topic> topics = new ConcurrentSkipListMap<>();
+    private final Map<String, Command> commands = new ConcurrentSkipListMap<>();
+
+    private record Command(PromptCommand command, String usage, String description) {}
+
+    /** Words a module's command may not take: core's commands and the configuration's keywords. */
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("show", "module", "help", "?", "save", "reload",
+        "gogo", "quit", "exit", "shutdown", "hostname", "modules", "set", "interface", "network", "gateway", "vrrp",
+        "server", "target", "register", "enable", "disable", "unregister");
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+        policyOption = ReferencePolicyOption.GREEDY)
+    void bindCommand(PromptCommand c, Map<String, Object> props) {
+        Object name = props.get(PromptCommand.COMMAND);
+        if (name != null && !RESERVED.contains(name.toString())) {
+            commands.put(name.toString(), new Command(c, String.valueOf(props.getOrDefault(PromptCommand.USAGE, name)),
+                String.valueOf(props.getOrDefault(PromptCommand.DESCRIPTION, ""))));
+        }
+    }
+
+    void unbindCommand(PromptCommand c, Map<String, Object> props) {
+        Object name = props.get(PromptCommand.COMMAND);
+        if (name != null) {
+            commands.computeIfPresent(name.toString(), (k, v) -> v.command() == c ? null : v);
+        }
+    }
 
     private record Topic(ShowTopic topic, String description) {}
 
@@ -119,7 +145,7 @@ public final class CommandShell {
             case "save" -> save(rest);
             case "reload" -> reload();
             case "gogo" -> gogo(text.substring(4).strip());
-            default -> statement(statement);
+            default -> commands.containsKey(first) ? command(commands.get(first), rest) : statement(statement);
         };
     }
 
@@ -152,11 +178,18 @@ public final class CommandShell {
         return new Result(out + "\n", ok);
     }
 
+    private static Result command(Command c, List<String> args) {
+        StringBuilder out = new StringBuilder();
+        boolean ok = c.command().execute(args, out);
+        return new Result(out.toString(), ok);
+    }
+
     private String help() {
         StringBuilder sb = new StringBuilder("commands:\n");
         for (String[] c : COMMANDS) {
             sb.append(String.format("  %-20s %s%n", c[0], c[1]));
         }
+        commands.forEach((name, c) -> sb.append(String.format("  %-20s %s%n", c.usage(), c.description())));
         sb.append("show topics:\n").append(topicList());
         return sb.toString();
     }
