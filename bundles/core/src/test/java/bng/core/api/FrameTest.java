@@ -84,6 +84,15 @@ public class FrameTest {
     public static final String IPV4_UDP_FIRST_FRAGMENT =
         "02000000000b02000000000a08004500002c1c4620004011b253c6120002c612"
         + "00011b581b5903f0353500000000000000000000000000000000";
+    /** The UDP datagram above with a Router Alert option (IHL 6). */
+    public static final String IPV4_OPTIONS_UDP =
+        "02000000000b02000000000a0800460000241c4640004011fd56c6120002c612"
+        + "00019404000014e90035000c9500626e6721";
+    /** IPv6 fragment header with offset 0 and M set: the first fragment of a 1008-byte UDP datagram. */
+    public static final String IPV6_UDP_FIRST_FRAGMENT =
+        "02000000000b02000000000a86dd6000000000182c4020010db8000000000000"
+        + "00000000000220010db8000000000000000000000001110000010000beef1b58"
+        + "1b5903f065e80000000000000000";
     /** LLDP (ethertype 0x88cc): neither IP nor ARP. */
     public static final String LLDP =
         "0180c200000e02000000000a88cc0207046c6c64700000000000000000000000"
@@ -115,6 +124,9 @@ public class FrameTest {
         m.put("vlan-icmp", VLAN_ICMP);
         m.put("qinq-udp", QINQ_UDP);
         m.put("lldp", LLDP);
+        m.put("ipv4-options-udp", IPV4_OPTIONS_UDP);
+        m.put("ipv4-udp-first-fragment", IPV4_UDP_FIRST_FRAGMENT);
+        m.put("ipv6-udp-first-fragment", IPV6_UDP_FIRST_FRAGMENT);
         return m;
     }
 
@@ -283,6 +295,25 @@ public class FrameTest {
         assertEquals(34, f.l4Offset());
         assertEquals(7000, f.srcPort());
         assertEquals(7001, f.dstPort());
+    }
+
+    @Test
+    void ipv6FirstFragmentOfALongUdpDatagramIsSound() {
+        Frame f = decoded(IPV6_UDP_FIRST_FRAGMENT);
+        assertTrue(f.isFragment());
+        assertEquals(Frame.PROTO_UDP, f.ipProtocol());
+        assertEquals(14 + 40 + 8, f.l4Offset(), "UDP after the fragment header");
+        assertEquals(7000, f.srcPort());
+        assertEquals(7001, f.dstPort());
+    }
+
+    @Test
+    void ipv4OptionsMoveTheTransportHeader() {
+        Frame f = decoded(IPV4_OPTIONS_UDP);
+        assertEquals(14 + 24, f.l4Offset());
+        assertEquals(12, f.l4Length());
+        assertEquals(5353, f.srcPort());
+        assertEquals(53, f.dstPort());
     }
 
     @Test
@@ -579,7 +610,7 @@ public class FrameTest {
     @Test
     void ipv4WritersKeepEveryChecksumEqualToARecomputation() {
         Random rnd = new Random(1624);
-        for (String g : new String[] {TCP_SYN, UDP, QINQ_UDP, UDP_PADDED, ICMP_ECHO, VLAN_ICMP}) {
+        for (String g : new String[] {TCP_SYN, UDP, QINQ_UDP, UDP_PADDED, ICMP_ECHO, VLAN_ICMP, IPV4_OPTIONS_UDP}) {
             Frame f = decoded(g);
             assertChecksumsRight(f, "golden " + g);
             for (int i = 0; i < 2000; i++) {
