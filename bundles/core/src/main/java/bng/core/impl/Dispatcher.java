@@ -15,6 +15,8 @@ public final class Dispatcher implements PacketContext {
     static final int TIME_SAMPLE = 16;
     private volatile long sequence;
     private volatile boolean open = true;
+    /** The port thread driving this dispatcher (set on its first burst). */
+    private volatile Thread owner;
 
     long received;
     long handled;
@@ -40,6 +42,11 @@ public final class Dispatcher implements PacketContext {
         return sequence;
     }
 
+    /** True when called from this dispatcher's own port thread (it cannot wait for itself). */
+    boolean isCurrentThread() {
+        return owner == Thread.currentThread();
+    }
+
     boolean isOpen() {
         return open;
     }
@@ -49,6 +56,9 @@ public final class Dispatcher implements PacketContext {
      * frame's {@link Frame#outPort()} says where it goes (-1: nowhere). Returns how many are to be sent.
      */
     public int dispatch(Frame[] frames, int count, int port, long portMac) {
+        if (owner == null) {
+            owner = Thread.currentThread();
+        }
         sequence++; // odd: inside a burst (single writer, so ++ on the volatile is safe)
         DispatchTable t = bus.table;
         int toSend = 0;

@@ -144,8 +144,8 @@ public final class PacketBusManager implements PacketBus {
         boolean warned = false;
         for (Dispatcher d : dispatchers) {
             long seen = d.sequence();
-            if ((seen & 1) == 0) {
-                continue; // idle between bursts
+            if ((seen & 1) == 0 || d.isCurrentThread()) {
+                continue; // idle between bursts, or it is us: a processor removing itself mid-burst
             }
             while (d.sequence() == seen && d.isOpen()) {
                 if (!warned && System.nanoTime() - start > QUIESCE_WARN_NANOS) {
