@@ -1,0 +1,176 @@
+package bng.itests.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The seed's acceptance story on real hosts: a single-legged bng in front of two nginx servers in
+ * direct server return, started with {@code bin/bng} on the seed's configuration
+ * (examples/dsr.conf), and every line of the seed's checklist checked with real clients.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SeedDsrTest {
+    private static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
+    private static final Path BNG = HOME.resolve("bin/bng");
+
+    @TempDir
+    static Path tmp;
+    static SeedTopology net;
+    static Path runDir;
+
+    @BeforeAll
+    static void up() throws Exception {
+        if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {
+            fail("the end-to-end suite needs root (network namespaces); run it as root or with BNG_E2E=0 bin/run-tests");
+        }
+        net = new SeedTopology(tmp);
+        try {
+            net.build();
+        } catch (Throwable t) {
+            net.close();
+            throw t;
+        }
+        runDir = tmp.resolve("run");
+        Path conf = tmp.resolve("bng.conf");
+        Files.writeString(conf, SeedTopology.seedConfig(HOME));
+        Sh.Result start = bng(null, "-c", conf.toString(), "start");
+        assertEquals(0, start.exit(), "bng start: " + start.out() + log());
+        awaitTargetsUp();
+    }
+
+    @AfterAll
+    static void down() {
+        try {
+            if (runDir != null) {
+                bng(null, "stop");
+            }
+        } finally {
+            if (net != null) {
+                net.close();
+            }
+        }
+    }
+
+    static Sh.Result bng(String stdin, String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", net.bng, "env", "BNG_RUN_DIR=" + runDir,
+            BNG.toString()));
+        cmd.addAll(List.of(args));
+        return Sh.run(90, stdin, cmd);
+    }
+
+    static String control(String commands) {
+        Sh.Result r = bng(commands, "control");
+        assertEquals(0, r.exit(), r.out());
+        return r.out();
+    }
+
+    static String log() {
+        try {
+            return "\n--- bng log:\n" + Files.readString(runDir.resolve("bng.0.log"));
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    /** Health checks need a few intervals (tcpopen 80,3,10): wait up to 30 s for both targets. */
+    static void awaitTargetsUp() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        String targets = "";
+        while (System.currentTimeMillis() < deadline) {
+            targets = control("show targets\n");
+            if (targets.lines().filter(l -> l.matches("\\s*[12]\\s.*\\bup\\b.*")).count() == 2) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        fail("targets did not come up within 30 s:\n" + targets + log());
+    }
+
+    @Test
+    @Order(1)
+    void targetsCanPingTheDefaultGateway() {
+        for (String t : List.of(net.t1, net.t2)) {
+            Sh.Result r = Sh.run(20, Sh.in(t, "ping", "-c", "3", "-i", "0.2", "-W", "2", SeedTopology.ROUTER));
+            assertEquals(0, r.exit(), t + ": " + r.out());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void routerCanPingTheVirtualServerAnsweredByBng() {
+        Sh.Result r = Sh.run(20, Sh.in(net.router, "ping", "-c", "5", "-i", "0.2", "-W", "2", SeedTopology.VIP));
+        assertEquals(0, r.exit(), r.out() + log());
+        // The answer comes from bng's MAC: the targets never answer ARP for the VIP.
+        String neigh = Sh.must(Sh.in(net.router, "ip", "neigh", "show", SeedTopology.VIP));
+        assertTrue(neigh.contains(SeedTopology.mac(2)), "the VIP resolves to bng's MAC: " + neigh);
+    }
+
+    @Test
+    @Order(3)
+    void clientsReachTheVirtualWebServerSpreadOverBothTargetsWithDirectReturn() throws Exception {
+        // Capture replies from the targets (source = VIP) on bng's bridge port and on the router's:
+        // none may pass bng's, and the router's must see them (so the capture itself works).
+        String replies = "(ether src " + SeedTopology.mac(11) + " or ether src " + SeedTopology.mac(12) + ") and src host "
+            + SeedTopology.VIP + " and tcp";
+        Path atBng = tmp.resolve("at-bng.txt");
+        Path atRouter = tmp.resolve("at-router.txt");
+        Process capBng = capture("v" + net.bng, replies, atBng);
+        Process capRouter = capture("v" + net.router, replies, atRouter);
+        Map<String, Integer> servedBy = new TreeMap<>();
+        try {
+            Thread.sleep(1000); // tcpdump attaches
+            for (int round = 0; round < 3; round++) {
+                for (int c = 0; c < SeedTopology.CLIENTS; c++) {
+                    String client = SeedTopology.NET + "." + (20 + c);
+                    Sh.Result r = Sh.run(20, Sh.in(net.router, "curl", "-s", "--max-time", "5", "--interface", client,
+                        "http://" + SeedTopology.VIP + "/"));
+                    assertEquals(0, r.exit(), "curl from " + client + ": " + r.out() + log());
+                    Matcher m = Pattern.compile("served-by=(t[12])").matcher(r.out());
+                    assertTrue(m.find(), r.out());
+                    servedBy.merge(m.group(1), 1, Integer::sum);
+                }
+            }
+        } finally {
+            Thread.sleep(300);
+            for (Process p : List.of(capBng, capRouter)) {
+                p.destroy();
+                p.waitFor();
+            }
+        }
+        assertEquals(2, servedBy.size(), "both targets serve: " + servedBy);
+        long atRouterFrames = Files.readString(atRouter).lines().filter(l -> l.contains(" > ")).count();
+        assertTrue(atRouterFrames >= 3L * SeedTopology.CLIENTS, "the targets' replies reach the client directly: "
+            + atRouterFrames + " frames\n" + Files.readString(atRouter));
+        String throughBng = Files.readString(atBng);
+        assertEquals(0, throughBng.lines().filter(l -> l.contains(" > ")).count(), "no reply passes bng:\n" + throughBng);
+    }
+
+    private static Process capture(String port, String filter, Path out) throws java.io.IOException {
+        return new ProcessBuilder("ip", "netns", "exec", net.sw, "tcpdump", "-l", "-n", "-e", "-i", port, filter)
+            .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    }
+
+    @Test
+    @Order(4)
+    void showServersAndTargetsShowEverythingUpAndOperational() {
+        String out = control("show servers\nshow targets\n");
+        assertTrue(out.lines().anyMatch(l -> l.matches("\\s*1\\s+198\\.18\\.0\\.100\\s+80\\s+tcp\\b.*\\bup\\b.*")), out);
+        assertEquals(2, out.lines().filter(l -> l.matches("\\s*[12]\\s+198\\.18\\.0\\.1[12]\\s.*\\bup\\b.*")).count(), out);
+    }
+}
