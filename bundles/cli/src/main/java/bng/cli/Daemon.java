@@ -108,6 +108,7 @@ public final class Daemon {
         while (System.nanoTime() < deadline) {
             if (Files.exists(files.socket())) {
                 try (ControlClient client = ControlClient.connect(files.socket(), Duration.ofSeconds(5))) {
+                    printWarnings(client);
                     return true;
                 } catch (IOException notYet) {
                     // the daemon binds before it answers; try again
@@ -124,6 +125,18 @@ public final class Daemon {
                 + startTimeout.toSeconds() + " s");
         printLogTail();
         return false;
+    }
+
+    /** The running instance's own list of what to fix (missing modules, kernel addresses, forwarding). */
+    private void printWarnings(ControlClient client) {
+        try {
+            ControlClient.Reply r = client.send("show warnings");
+            if (r.status() == ControlClient.Status.READY) {
+                r.output().lines().filter(l -> !l.isBlank()).forEach(l -> out.println("BalanceNG: warning: " + l));
+            }
+        } catch (IOException e) {
+            // The instance is up; a lost warnings list is not a failed start.
+        }
     }
 
     private void printLogTail() throws IOException {
