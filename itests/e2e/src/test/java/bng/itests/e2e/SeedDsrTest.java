@@ -39,7 +39,7 @@ class SeedDsrTest {
         if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {
             fail("the end-to-end suite needs root (network namespaces); run it as root or with BNG_E2E=0 bin/run-tests");
         }
-        net = new SeedTopology(tmp);
+        net = new SeedTopology(HOME, tmp);
         try {
             net.build();
         } catch (Throwable t) {
