@@ -93,9 +93,10 @@ final class GratuitousArp {
                 continue;
             }
             p.attempts++;
-            if (send(current, p.what)) {
+            int out = send(current, p.what);
+            if (out > 0) {
                 p.sent++;
-                frames++;
+                frames += out;
             }
             p.due = now + SPACING_MILLIS;
             if (p.sent >= COUNT || p.attempts >= MAX_ATTEMPTS) {
@@ -113,20 +114,20 @@ final class GratuitousArp {
         pending.clear();
     }
 
-    /** True when it left by at least one port. */
-    private boolean send(Configuration c, Announcement a) {
+    /** How many ports it left by. */
+    private int send(Configuration c, Announcement a) {
         if (a.networkId() >= 0) {
-            return sendOn(ports.portOfNetwork(a.networkId()), a.address());
+            return sendOn(ports.portOfNetwork(a.networkId()), a.address()) ? 1 : 0;
         }
-        boolean any = false;
+        int frames = 0;
         Set<Integer> done = new LinkedHashSet<>();
         for (NetworkDef n : c.networks().values()) {
             int port = ports.portOfNetwork(n.id());
             if (n.state() == ObjectState.ENABLED && port >= 0 && done.add(port)) {
-                any |= sendOn(port, a.address());
+                frames += sendOn(port, a.address()) ? 1 : 0;
             }
         }
-        return any;
+        return frames;
     }
 
     private boolean sendOn(int port, int address) {
