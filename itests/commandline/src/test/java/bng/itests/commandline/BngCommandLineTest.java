@@ -28,7 +28,7 @@ class BngCommandLineTest {
     private static final String CONFIG = """
         // an instance on the in-memory wire: no kernel interface, no privileges needed
         hostname  itest
-        modules   arp,ping,master
+        modules   arp,ping,hc,master
         interface 1 {
                   name cli0
                   access memory
@@ -108,7 +108,13 @@ class BngCommandLineTest {
         Run show = bng("show modules\nshow processors\n", "control", "7");
         assertEquals(0, show.exit(), show.err());
         assertTrue(show.out().matches("(?s).*\\nping\\s+running\\s+yes.*"), show.out());
-        assertTrue(show.out().matches("(?s).*\\narp\\s+missing\\s+yes.*"), "a module without bundle is reported: " + show.out());
+        assertTrue(show.out().matches("(?s).*\\narp\\s+running\\s+yes.*"), show.out());
+        assertTrue(show.out().matches("(?s).*\\nhc\\s+missing\\s+yes.*"), "a module without bundle is reported: " + show.out());
+        assertTrue(show.out().contains("arp.responder"), show.out());
+
+        Run arp = bng("arp-insert 198.18.0.50 02:00:00:00:00:50\nshow arp\n", "control", "7");
+        assertTrue(arp.out().contains("inserted 198.18.0.50 at 02:00:00:00:00:50 on port 1"), arp.out() + arp.err());
+        assertTrue(arp.out().matches("(?s).*198\\.18\\.0\\.50\\s+02:00:00:00:00:50\\s+1\\s+static.*"), arp.out());
         assertTrue(show.out().contains("ping.echo"), show.out());
 
         Run removed = bng("module remove ping\nshow modules\nshow processors\n", "control", "7");

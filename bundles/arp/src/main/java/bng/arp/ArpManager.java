@@ -1,0 +1,88 @@
+package bng.arp;
+
+import bng.core.api.ConfigListener;
+import bng.core.api.NeighbourCache;
+import bng.core.api.Ports;
+import bng.core.config.Configuration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The module's slow path: one scheduler thread that, every second, sends due gratuitous ARP
+ * announcements and resolves targets and the gateway. Configuration commits (a whiteboard
+ * {@link ConfigListener}, told of the current snapshot when it binds, hence at module start)
+ * queue announcements for newly owned addresses. Deactivation stops the thread and leaves the
+ * neighbour cache as it is.
+ */
+@Component(immediate = true, service = ConfigListener.class)
+public final class ArpManager implements ConfigListener {
+    private static final System.Logger LOG = System.getLogger(ArpManager.class.getName());
+    static final long TICK_MILLIS = 1000;
+
+    @Reference
+    Ports ports;
+
+    @Reference
+    NeighbourCache neighbours;
+
+    LongSupplier clock = System::currentTimeMillis;
+
+    private volatile Configuration config = Configuration.empty();
+    private GratuitousArp announcer;
+    private Resolver resolver;
+    private ScheduledExecutorService scheduler;
+
+    @Activate
+    synchronized void activate() {
+        announcer = new GratuitousArp(ports);
+        resolver = new Resolver(ports, neighbours);
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bng-arp");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Deactivate
+    synchronized void deactivate() throws InterruptedException {
+        scheduler.shutdownNow();
+        if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+            LOG.log(System.Logger.Level.WARNING, "the arp scheduler did not stop within 5 s");
+        }
+        announcer.clear();
+    }
+
+    @Override
+    public synchronized void configurationChanged(Configuration previous, Configuration current) {
+        config = current;
+        if (announcer == null || scheduler.isShutdown()) {
+            return;
+        }
+        if (announcer.plan(previous, current, clock.getAsLong()) > 0) {
+            scheduler.execute(this::tick); // announce at once, not at the next second
+        }
+    }
+
+    /** One round on the scheduler thread; a failure is logged and the next round runs anyway. */
+    void tick() {
+        try {
+            Configuration c = config;
+            long now = clock.getAsLong();
+            announcer.tick(c, now);
+            resolver.tick(c, now);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "arp round failed", e);
+        }
+    }
+
+    GratuitousArp announcer() {
+        return announcer;
+    }
+}
