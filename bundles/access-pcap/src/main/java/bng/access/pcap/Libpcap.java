@@ -9,10 +9,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * libpcap (Debian's libpcap0.8, the runtime package alone: no {@code -dev} symlink needed) and
@@ -35,7 +33,6 @@ final class Libpcap {
 
     static final int D_IN = 1; // PCAP_D_IN
     static final short POLLIN = 0x1;
-    static final int EINTR = 4;
 
     /** struct pcap_pkthdr on LP64: struct timeval (16 bytes), caplen, len. */
     static final long PKTHDR_CAPLEN = 16;
@@ -47,10 +44,6 @@ final class Libpcap {
 
     /** All of memory, to read what libpcap returns by raw address without a segment per packet. */
     static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
-
-    static final StructLayout CAPTURE_STATE = Linker.Option.captureStateLayout();
-    static final VarHandle ERRNO = CAPTURE_STATE.varHandle(
-        java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
 
     static final MethodHandle CREATE;
     static final MethodHandle SET_SNAPLEN;
@@ -98,7 +91,7 @@ final class Libpcap {
             h[i++] = bind(linker, pcap, "pcap_stats", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
             h[i++] = linker.downcallHandle(pcap.find("pcap_close").orElseThrow(), FunctionDescriptor.ofVoid(ADDRESS));
             h[i] = linker.downcallHandle(linker.defaultLookup().find("poll").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), Linker.Option.captureCallState("errno"));
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
         } catch (IllegalArgumentException e) {
             error = LIBRARY + " cannot be loaded (" + e.getMessage() + "): install Debian's libpcap0.8";
         } catch (RuntimeException e) {

@@ -34,7 +34,6 @@ final class LibpcapPort implements AccessPort {
     private final MemorySegment headerOut;  // struct pcap_pkthdr **
     private final MemorySegment dataOut;    // const u_char **
     private final MemorySegment pollfd;
-    private final MemorySegment errno;
     private final MemorySegment stats;
     private final MemorySegment txBuffer;
     private final Object txLock = new Object();
@@ -55,7 +54,6 @@ final class LibpcapPort implements AccessPort {
         this.headerOut = arena.allocate(JAVA_LONG);
         this.dataOut = arena.allocate(JAVA_LONG);
         this.pollfd = arena.allocate(Libpcap.POLLFD_SIZE, 8);
-        this.errno = arena.allocate(Libpcap.CAPTURE_STATE);
         this.stats = arena.allocate(Libpcap.STAT_SIZE, 4);
         this.txBuffer = arena.allocate(SNAPLEN, 64);
         pollfd.set(JAVA_INT, 0, fd);
@@ -79,7 +77,7 @@ final class LibpcapPort implements AccessPort {
         }
         int n = drain(frames, max);
         if (n == 0 && timeoutMillis > 0) {
-            awaitReadable(timeoutMillis);
+            awaitReadable(timeoutMillis); // pollfd.revents is not read: the drain below finds out
             n = drain(frames, max);
         }
         return n;
@@ -122,19 +120,18 @@ final class LibpcapPort implements AccessPort {
         return n;
     }
 
-    private void awaitReadable(int timeoutMillis) throws IOException {
-        pollfd.set(JAVA_SHORT, 6, (short) 0);
-        int rc;
+    /**
+     * Waits until the handle's socket is readable. A failed poll counts as a wake-up: with one
+     * fixed, valid pollfd only EINTR and a transient ENOMEM can happen (errno is not captured:
+     * capturing it costs an allocation per call). POLLERR/POLLHUP (the link went away) wake us
+     * too, and the next pcap_next_ex reports the error in libpcap's words.
+     */
+    private void awaitReadable(int timeoutMillis) {
         try {
-            rc = (int) Libpcap.POLL.invokeExact(errno, pollfd, 1L, timeoutMillis);
+            int ready = (int) Libpcap.POLL.invokeExact(pollfd, 1L, timeoutMillis);
         } catch (Throwable t) {
             throw Libpcap.bug(t);
         }
-        if (rc < 0 && (int) Libpcap.ERRNO.get(errno, 0L) != Libpcap.EINTR) {
-            failed = true;
-            throw new IOException(name + ": poll failed, errno " + (int) Libpcap.ERRNO.get(errno, 0L));
-        }
-        // POLLERR/POLLHUP (link gone): the next pcap_next_ex reports the error in libpcap's words.
     }
 
     @Override
