@@ -207,6 +207,21 @@ public class LibpcapPortTest {
     }
 
     @Test
+    void aPortWhoseInterfaceVanishesFailsOnceWithIOException() throws Exception {
+        LibpcapPort port = open(new RawAccessDriver());
+        sh("ip", "link", "del", HOST);
+        IOException e = assertThrows(IOException.class, () -> {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (System.nanoTime() < until) {
+                port.receive(burst, burst.length, 50);
+            }
+        });
+        assertTrue(e.getMessage().startsWith(HOST + ": "), e.getMessage());
+        System.out.println("vanished interface: " + e.getMessage());
+        assertEquals(0, port.transmit(new Frame[] {new Frame(arpReply(), 42)}, 1), "sending fails quietly");
+    }
+
+    @Test
     void aMissingInterfaceIsNamed() {
         IOException e = assertThrows(IOException.class, () -> new RawAccessDriver().open("bngnosuch7"));
         assertEquals("interface bngnosuch7 does not exist", e.getMessage());
