@@ -472,6 +472,53 @@ public final class Frame {
         }
     }
 
+    /**
+     * Completes a TCP or UDP checksum that the sending kernel left partial, and returns whether it
+     * did. Frames captured from a veth or a local container before any NIC saw them may carry
+     * CHECKSUM_PARTIAL: the field holds only the folded pseudo-header sum (what Linux stores,
+     * e.g. {@code tcp_v4_send_check}), the rest was to be added by hardware that never runs.
+     * Re-sent as is, the receiver drops them (packet-io.md pitfall 1).
+     *
+     * <p>{@link #decode()} must have run. Cost: constant when the field differs from the
+     * pseudo-header sum (every correct frame but 1 in 65536); only a field equal to it makes the
+     * whole segment be summed, and a segment that then verifies is left alone. A wrong checksum
+     * that is not in the partial form is left as it is: it is not ours to hide. Fragments are
+     * skipped (the checksum covers the whole datagram). Allocates nothing.
+     */
+    public boolean completePartialChecksum() {
+        if (l4 < 0 || fragment || error != OK) {
+            return false;
+        }
+        int csum;
+        int len;
+        if (proto == PROTO_TCP) {
+            csum = l4 + 16;
+            len = l3End - l4;
+        } else if (proto == PROTO_UDP) {
+            csum = l4 + 6;
+            len = u16(l4 + 4); // the UDP length; the IP payload may be longer
+            if (isIpv4() && u16(csum) == 0) {
+                return false; // no checksum (RFC 768)
+            }
+        } else {
+            return false;
+        }
+        int pseudo = isIpv4()
+            ? Checksums.pseudoHeader4(ipv4Src(), ipv4Dst(), proto, len)
+            : Checksums.pseudoHeader6(data, l3 + 8, l3 + 24, proto, len);
+        int field = u16(csum);
+        // 0x0000 and 0xffff are the same one's-complement number.
+        if (field != pseudo && !(field == 0 && pseudo == 0xffff) && !(field == 0xffff && pseudo == 0)) {
+            return false;
+        }
+        if (Checksums.fold(Checksums.sum(data, l4, len, pseudo)) == 0xffff) {
+            return false; // a complete checksum that happens to equal the pseudo-header sum
+        }
+        put16(csum, 0);
+        put16(csum, udpZero(Checksums.finish(Checksums.sum(data, l4, len, pseudo))));
+        return true;
+    }
+
     /** TCP flags byte. */
     public int tcpFlags() {
         return u8(l4 + 13);
