@@ -29,9 +29,18 @@ import org.osgi.service.component.annotations.Component;
 public final class HealthProbeReceiver implements PacketProcessor {
     private static final int ECHO_REPLY = 0;
 
-    final ProbeTable table = new ProbeTable((int) System.nanoTime());
+    final ProbeTable table;
     /** The scheduler's clock, so answer times and check times are read from the same source. */
-    volatile LongSupplier clock = System::nanoTime;
+    final LongSupplier clock;
+
+    public HealthProbeReceiver() {
+        this(new ProbeTable((int) System.nanoTime()), System::nanoTime);
+    }
+
+    HealthProbeReceiver(ProbeTable table, LongSupplier clock) {
+        this.table = table;
+        this.clock = clock;
+    }
 
     @Override
     public void process(PacketContext ctx) {
