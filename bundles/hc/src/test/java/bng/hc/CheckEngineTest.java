@@ -1,0 +1,242 @@
+package bng.hc;
+
+import static bng.hc.HcBench.MS;
+import static bng.hc.HcBench.S;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bng.core.api.Frame;
+import bng.core.api.TargetHealth;
+import bng.core.api.TargetHealth.Status;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The state machine on a clock the test moves (no sleeping): every probe the engine sends goes out
+ * through the Ports adapter, the target's answer (built by {@link Segments}) comes back through
+ * the real bus and receiver, and the states land in core's real HealthBoard.
+ */
+class CheckEngineTest {
+    HcBench bench;
+
+    @AfterEach
+    void tearDown() {
+        if (bench != null) {
+            bench.close();
+        }
+    }
+
+    HcBench bench(String targets) {
+        bench = new HcBench(0).arp();
+        bench.apply(HcBench.NETWORK + targets);
+        return bench;
+    }
+
+    /** The target answers the last probe sent (SYN-ACK, RST or echo reply) after {@code rtt}. */
+    void answer(int flags, long rtt) {
+        bench.now += rtt;
+        byte[] probe = bench.ports.last();
+        Frame f = bench.receive(probe[23] == Frame.PROTO_ICMP ? Segments.echoReply(probe)
+                : Segments.answer(probe, flags, 0x1000));
+        assertTrue(f.outPort() >= 0 || f.length() > 0);
+    }
+
+    void answerSynAck() {
+        answer(Probes.TCP_SYN | Probes.TCP_ACK, MS);
+    }
+
+    Status status(int target) {
+        return bench.health.all().stream().filter(s -> s.target() == target).findFirst().orElseThrow();
+    }
+
+    static final String T1 = "target 1 { ipaddr 198.18.0.11 tcpopen 80,3,10 }\nregister target 1\nenable target 1\n";
+
+    @Test
+    void unknownUntilTheFirstSuccessThenUp() {
+        bench(T1);
+        assertEquals(TargetHealth.UNKNOWN, bench.health.state(1));
+        bench.engine.tick();
+        assertEquals(1, bench.ports.count(), "the first probe leaves at once");
+        bench.advance(2 * S);
+        assertEquals(TargetHealth.UNKNOWN, bench.health.state(1), "no answer yet: still unknown, no sessions");
+        bench.advance(1 * S); // t = 3 s: the second probe
+        assertEquals(2, bench.ports.count());
+        answerSynAck();
+        bench.advance(100 * MS);
+        assertEquals(TargetHealth.UP, bench.health.state(1));
+        assertEquals("tcpopen 80: SYN-ACK in 1.0 ms", status(1).reason());
+    }
+
+    @Test
+    void probesEveryIntervalOnTheDot() {
+        bench(T1);
+        bench.engine.tick();
+        bench.advance(30 * S);
+        assertEquals(11, bench.ports.count(), "t = 0, 3, ..., 30");
+    }
+
+    @Test
+    void upGoesDownAfterTimeoutSecondsWithoutSuccessAndComesBack() {
+        bench(T1);
+        bench.engine.tick();
+        answerSynAck(); // success at t = 1 ms
+        bench.advance(100 * MS);
+        assertEquals(TargetHealth.UP, bench.health.state(1));
+        bench.advance(9_800 * MS); // t = 9.9 s: probes at 3, 6, 9 unanswered
+        assertEquals(TargetHealth.UP, bench.health.state(1), "10 s have not passed since the success");
+        bench.advance(200 * MS); // t = 10.1 s
+        assertEquals(TargetHealth.DOWN, bench.health.state(1));
+        assertEquals("tcpopen 80: no answer for 10 s", status(1).reason());
+
+        bench.advance(2 * S); // t = 12.1: a probe went out at 12
+        answerSynAck();
+        bench.advance(100 * MS);
+        assertEquals(TargetHealth.UP, bench.health.state(1));
+        assertTrue(status(1).reason().startsWith("tcpopen 80: SYN-ACK in "), status(1).reason());
+    }
+
+    @Test
+    void refusedProbesTakeTheTargetDownWithThatReason() {
+        bench(T1);
+        bench.engine.tick();
+        answerSynAck();
+        bench.advance(2_950 * MS);
+        for (int i = 0; i < 4; i++) { // t = 3, 6, 9, 12: refused every time
+            bench.advance(100 * MS);
+            answer(Probes.TCP_RST | Probes.TCP_ACK, MS);
+            bench.advance(2_900 * MS - MS);
+        }
+        assertEquals(TargetHealth.DOWN, bench.health.state(1));
+        assertEquals("tcpopen 80: connection refused (RST)", status(1).reason());
+    }
+
+    @Test
+    void neverAnsweringGoesFromUnknownToDownAfterTheTimeout() {
+        bench(T1);
+        bench.engine.tick();
+        bench.advance(9_900 * MS);
+        assertEquals(TargetHealth.UNKNOWN, bench.health.state(1));
+        bench.advance(200 * MS);
+        assertEquals(TargetHealth.DOWN, bench.health.state(1));
+    }
+
+    @Test
+    void noArpEntryIsAFailureWithItsReasonAndNothingIsSent() {
+        bench = new HcBench(0); // no ARP entry for the target
+        bench.apply(HcBench.NETWORK + "target 1 { ipaddr 198.18.0.11 ping 2,5 }\nregister target 1\nenable target 1\n");
+        bench.engine.tick();
+        assertEquals(0, bench.ports.count(), "hc does not resolve: the arp module does");
+        StringBuilder show = new StringBuilder();
+        bench.engine.render(show);
+        assertTrue(show.toString().contains("ping: no ARP entry for 198.18.0.11"), show::toString);
+        bench.advance(5_100 * MS);
+        assertEquals(TargetHealth.DOWN, bench.health.state(1));
+        assertEquals("ping: no ARP entry for 198.18.0.11", status(1).reason());
+
+        bench.arp(); // the arp module learnt it; the next probe (t = 6) goes out
+        bench.advance(1 * S);
+        assertEquals(1, bench.ports.count());
+        answer(0, MS);
+        bench.advance(100 * MS);
+        assertEquals(TargetHealth.UP, bench.health.state(1));
+    }
+
+    @Test
+    void aTargetWithSeveralChecksIsUpOnlyWhenAllAreUp() {
+        bench(T1 + "target 1 ping 3,10\n");
+        bench.engine.tick(); // SYN, then echo request
+        assertEquals(2, bench.ports.count());
+        byte[] syn = bench.ports.sent.get(0);
+        bench.receive(Segments.answer(syn, Probes.TCP_SYN | Probes.TCP_ACK, 1));
+        bench.advance(100 * MS);
+        assertEquals(TargetHealth.UNKNOWN, bench.health.state(1), "tcpopen up, ping still unknown");
+        answer(0, MS); // echo reply
+        bench.advance(100 * MS);
+        assertEquals(TargetHealth.UP, bench.health.state(1));
+        assertTrue(status(1).reason().contains("tcpopen 80: SYN-ACK") && status(1).reason().contains("ping: echo reply"),
+            status(1).reason());
+
+        // From now on only the TCP port answers: ping's timeout takes the whole target down.
+        for (int i = 0; i < 4; i++) {
+            bench.advance(3 * S - 200 * MS);
+            bench.advance(100 * MS);
+            byte[] lastSyn = bench.ports.sent.get(bench.ports.count() - 2);
+            bench.receive(Segments.answer(lastSyn, Probes.TCP_SYN | Probes.TCP_ACK, 1));
+            bench.advance(100 * MS);
+        }
+        assertEquals(TargetHealth.DOWN, bench.health.state(1));
+        assertEquals("ping: no answer for 10 s", status(1).reason());
+    }
+
+    @Test
+    void aTargetWithoutChecksIsUpOnceEnabled() {
+        bench("target 2 ipaddr 198.18.0.12\nregister target 2\nenable target 2\n");
+        assertEquals(TargetHealth.UP, bench.health.state(2));
+        assertEquals("no check configured: assumed operational", status(2).reason());
+    }
+
+    @Test
+    void disablingOrRemovingATargetForgetsItsHealth() {
+        bench(T1);
+        bench.engine.tick();
+        answerSynAck();
+        bench.advance(100 * MS);
+        assertEquals(TargetHealth.UP, bench.health.state(1));
+        bench.apply("disable target 1\n");
+        assertEquals(TargetHealth.UNKNOWN, bench.health.state(1));
+        assertTrue(bench.health.all().isEmpty());
+        int sent = bench.ports.count();
+        bench.advance(10 * S);
+        assertEquals(sent, bench.ports.count(), "a disabled target is not probed");
+    }
+
+    @Test
+    void changingOneTargetLeavesTheOthersStatesAlone() {
+        bench(T1 + "target 2 { ipaddr 198.18.0.12 tcpopen 80,3,10 }\nregister target 2\nenable target 2\n");
+        bench.neighbours.insertStaticIpv4(0xc612000c, 0x02_00_00_00_00_0cL, HcBench.PORT);
+        bench.engine.tick();
+        assertEquals(2, bench.ports.count());
+        answerSynAck(); // target 2's SYN was the last one sent; only it is up
+        bench.advance(100 * MS);
+        assertEquals(TargetHealth.UP, bench.health.state(2));
+        long since = status(2).sinceMillis();
+        bench.apply("target 1 tcpopen 81,3,10\n");
+        bench.engine.tick();
+        assertEquals(TargetHealth.UP, bench.health.state(2));
+        assertEquals(since, status(2).sinceMillis());
+    }
+
+    @Test
+    void aTargetOutsideEveryNetworkFailsWithThatReason() {
+        bench("target 3 { ipaddr 198.19.0.11 ping 1,3 }\nregister target 3\nenable target 3\n");
+        bench.advance(3_100 * MS);
+        assertEquals(TargetHealth.DOWN, bench.health.state(3));
+        assertEquals("ping: no enabled network with a real address contains 198.19.0.11", status(3).reason());
+    }
+
+    @Test
+    void showHcListsEachCheck() {
+        bench(T1);
+        bench.engine.tick();
+        answerSynAck();
+        bench.advance(100 * MS);
+        StringBuilder out = new StringBuilder();
+        bench.engine.render(out);
+        String text = out.toString();
+        assertTrue(text.startsWith("target address"), text);
+        assertTrue(text.contains("1      198.18.0.11     tcpopen 80    up      0.1s     in 2.9s   tcpopen 80: SYN-ACK in 1.0 ms"),
+            text);
+    }
+
+    @Test
+    void stopFreesEveryProbeSlotAndKeepsTheStates() {
+        bench(T1);
+        bench.engine.tick();
+        answerSynAck();
+        bench.advance(3 * S);
+        assertEquals(ProbeTable.PENDING, bench.table.state(1));
+        bench.engine.stop();
+        assertEquals(ProbeTable.IDLE, bench.table.state(1));
+        assertEquals(TargetHealth.UP, bench.health.state(1), "frozen, not forgotten");
+    }
+}
