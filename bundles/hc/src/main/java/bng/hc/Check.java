@@ -7,7 +7,7 @@ import bng.core.api.TargetHealth;
  * scheduler thread only. Times are clock readings in nanoseconds.
  */
 final class Check {
-    enum Kind { TCPOPEN, PING }
+    enum Kind { TCPOPEN, PING, AGENT }
 
     static final long SECOND = 1_000_000_000L;
 
@@ -36,7 +36,11 @@ final class Check {
 
     Check(Kind kind, int targetId, int address, int port, int interval, int timeout, long now) {
         this.kind = kind;
-        this.label = kind == Kind.TCPOPEN ? "tcpopen " + port : "ping";
+        this.label = switch (kind) {
+            case TCPOPEN -> "tcpopen " + port;
+            case PING -> "ping";
+            case AGENT -> "agent " + port;
+        };
         this.targetId = targetId;
         this.address = address;
         this.port = port;

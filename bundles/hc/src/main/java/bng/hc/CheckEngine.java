@@ -126,8 +126,16 @@ final class CheckEngine {
             int s = table.state(c.slot);
             if (s == ProbeTable.ANSWERED) {
                 long at = table.answerNanos[c.slot];
-                c.success(at, c.label + (c.kind == Check.Kind.TCPOPEN ? ": SYN-ACK in " : ": echo reply in ")
-                        + millis(at - c.sentNanos) + " ms");
+                String rtt = " in " + millis(at - c.sentNanos) + " ms";
+                c.success(at, c.label + switch (c.kind) {
+                    case TCPOPEN -> ": SYN-ACK" + rtt;
+                    case PING -> ": echo reply" + rtt;
+                    case AGENT -> {
+                        int load = table.load[c.slot];
+                        health.reportLoad(t.def.id(), load);
+                        yield ": load " + Integer.toUnsignedString(load) + rtt;
+                    }
+                });
                 freeSlot(c);
             } else if (s == ProbeTable.REFUSED) {
                 c.failure(table.answerNanos[c.slot], c.label + ": connection refused (RST)");
@@ -170,16 +178,23 @@ final class CheckEngine {
             c.failure(now, c.label + ": no ARP entry for " + ip(c.address));
             return;
         }
-        boolean tcp = c.kind == Check.Kind.TCPOPEN;
-        int isn = tcp ? random.nextInt() : 0;
-        int slot = table.claim(tcp ? ProbeTable.KIND_TCP : ProbeTable.KIND_ICMP, r.real(), c.address, c.port, isn);
+        int isn = c.kind == Check.Kind.PING ? 0 : random.nextInt(); // TCP ISN or agent token
+        int kind = switch (c.kind) {
+            case TCPOPEN -> ProbeTable.KIND_TCP;
+            case PING -> ProbeTable.KIND_ICMP;
+            case AGENT -> ProbeTable.KIND_UDP;
+        };
+        int slot = table.claim(kind, r.real(), c.address, c.port, isn);
         if (slot < 0) {
             c.failure(now, c.label + ": all " + ProbeTable.SIZE + " probe slots busy");
             return;
         }
-        int length = tcp
-                ? Probes.syn(frame, srcMac, dstMac, r.real(), c.address, ProbeTable.FIRST_PORT + slot, c.port, isn)
-                : Probes.echoRequest(frame, srcMac, dstMac, r.real(), c.address, slot);
+        int srcPort = ProbeTable.FIRST_PORT + slot;
+        int length = switch (c.kind) {
+            case TCPOPEN -> Probes.syn(frame, srcMac, dstMac, r.real(), c.address, srcPort, c.port, isn);
+            case PING -> Probes.echoRequest(frame, srcMac, dstMac, r.real(), c.address, slot);
+            case AGENT -> Probes.agentRequest(frame, srcMac, dstMac, r.real(), c.address, srcPort, c.port, isn);
+        };
         c.sentNanos = now;
         if (!ports.send(port, frame, length)) {
             table.free(slot);
@@ -226,12 +241,13 @@ final class CheckEngine {
             checks.add(new Check(Check.Kind.PING, def.id(), address, 0, def.ping().interval(), def.ping().timeout(),
                     now));
         }
+        if (def.agent() != null) {
+            checks.add(new Check(Check.Kind.AGENT, def.id(), address, def.agent().port(), def.agent().interval(),
+                    def.agent().timeout(), now));
+        }
         // Checks hc does not run yet are listed by show hc and do not count (see docs/configuration.md).
         if (def.ping6() != null) {
             notRun.add("ping6 " + def.ping6());
-        }
-        if (def.agent() != null) {
-            notRun.add("agent " + def.agent());
         }
         if (def.agent6() != null) {
             notRun.add("agent6 " + def.agent6());

@@ -14,7 +14,8 @@ import org.osgi.service.component.annotations.Component;
  * {@code target:port} to the probing {@code real} address and a port of the reserved range: a
  * SYN-ACK acknowledging the probe's SYN is success and is turned in place into the RST that frees
  * the target's socket (RFC 9293 §3.10.7.3); an acknowledging RST is "connection refused". An echo
- * reply with hc's identifier from the probed address is success. Everything else passes on
+ * reply with hc's identifier from the probed address is success, and so is an agent's UDP reply
+ * carrying the request's token (its load figure is kept with the result). Everything else passes on
  * untouched. Results go into {@link ProbeTable} slots: no allocation, no lock.
  */
 @Component(service = {PacketProcessor.class, HealthProbeReceiver.class}, immediate = true, property = {
@@ -24,7 +25,8 @@ import org.osgi.service.component.annotations.Component;
     ProcessorProperties.PRIORITY + ":Integer=500",
     ProcessorProperties.ETHERTYPE + ":Integer=2048",
     ProcessorProperties.IP_PROTOCOL + ":Integer=6",
-    ProcessorProperties.IP_PROTOCOL + ":Integer=1"
+    ProcessorProperties.IP_PROTOCOL + ":Integer=1",
+    ProcessorProperties.IP_PROTOCOL + ":Integer=17"
 })
 public final class HealthProbeReceiver implements PacketProcessor {
     private static final int ECHO_REPLY = 0;
@@ -52,6 +54,8 @@ public final class HealthProbeReceiver implements PacketProcessor {
             tcp(ctx, f);
         } else if (f.ipProtocol() == Frame.PROTO_ICMP) {
             icmp(ctx, f);
+        } else if (f.ipProtocol() == Frame.PROTO_UDP) {
+            udp(ctx, f);
         }
     }
 
@@ -116,5 +120,31 @@ public final class HealthProbeReceiver implements PacketProcessor {
             t.answer(slot, ProbeTable.ANSWERED, clock.getAsLong());
         }
         ctx.consume();
+    }
+
+    private void udp(PacketContext ctx, Frame f) {
+        int slot = f.dstPort() - ProbeTable.FIRST_PORT;
+        if (slot < 0 || slot >= ProbeTable.SIZE) {
+            return;
+        }
+        ProbeTable t = table;
+        int src = f.ipv4Src();
+        int dst = f.ipv4Dst();
+        if (t.kind[slot] != ProbeTable.KIND_UDP || t.remote[slot] != src || t.local[slot] != dst
+                || t.remotePort[slot] != f.srcPort()) {
+            return;
+        }
+        int udp = f.l4Offset();
+        int length = f.l4Length();
+        byte[] b = f.data();
+        boolean checksumOk = f.u16(udp + 6) == 0 // RFC 768: no checksum sent
+                || Checksums.fold(Checksums.sum(b, udp, length, Checksums.pseudoHeader4(src, dst, Frame.PROTO_UDP,
+                        length))) == 0xffff;
+        if (checksumOk && length >= 8 + Probes.AGENT_REPLY && f.u32(udp + 8) == Probes.AGENT_MAGIC
+                && f.u32(udp + 12) == t.isn[slot]) {
+            t.load[slot] = f.u32(udp + 16);
+            t.answer(slot, ProbeTable.ANSWERED, clock.getAsLong());
+        }
+        ctx.consume(); // to a probe port from the agent: nobody else's
     }
 }

@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * Preallocated probe slots shared by the scheduler thread (claims and frees them) and the port
- * threads (record answers). Slot {@code i} is TCP source port {@code FIRST_PORT + i} for a
- * {@code tcpopen} probe, or ICMP echo sequence {@code i} for a {@code ping} probe. The slot's
+ * threads (record answers). Slot {@code i} is TCP or UDP source port {@code FIRST_PORT + i} for a
+ * {@code tcpopen} or {@code agent} probe, or ICMP echo sequence {@code i} for a {@code ping} probe. The slot's
  * fields are written before its state turns {@link #PENDING} (a volatile write), so a port thread
  * that reads PENDING sees them; an answer is one compare-and-set, without locks or allocation.
  */
@@ -21,6 +21,7 @@ final class ProbeTable {
 
     static final int KIND_TCP = 1;
     static final int KIND_ICMP = 2;
+    static final int KIND_UDP = 3;
 
     // Written by the scheduler while the slot is IDLE; kept after it is freed so a late SYN-ACK is
     // still recognised (and reset).
@@ -28,7 +29,10 @@ final class ProbeTable {
     final int[] local = new int[SIZE];
     final int[] remote = new int[SIZE];
     final int[] remotePort = new int[SIZE];
+    /** TCP: the SYN's initial sequence number; UDP: the agent request's token. */
     final int[] isn = new int[SIZE];
+    /** The load figure an agent reported, written by the port thread before its compare-and-set. */
+    final int[] load = new int[SIZE];
     /** Clock reading when the answer came, written by the port thread before its compare-and-set. */
     final long[] answerNanos = new long[SIZE];
     private final AtomicIntegerArray state = new AtomicIntegerArray(SIZE);

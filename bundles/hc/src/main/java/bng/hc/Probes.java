@@ -5,8 +5,8 @@ import bng.core.api.Frame;
 import bng.core.api.Macs;
 
 /**
- * The frames a health check sends, written into a caller's buffer: a TCP SYN (RFC 9293 §3.1) and an
- * ICMP echo request (RFC 792), both IPv4 with DF set and identification 0 (an atomic datagram,
+ * The frames a health check sends, written into a caller's buffer: a TCP SYN (RFC 9293 §3.1), an
+ * ICMP echo request (RFC 792) and an agent request (UDP), both IPv4 with DF set and identification 0 (an atomic datagram,
  * RFC 6864 §4.1), TTL 64, checksums computed from scratch. Kept like a kernel's own SYN (MSS
  * option, window 64240) so that the target's stack treats it as any client's.
  */
@@ -23,6 +23,13 @@ final class Probes {
     static final int ECHO_ID = 0x6863;
     static final int ECHO_DATA = 32;
     static final int ECHO_LENGTH = ETH_HEADER + IPV4_HEADER + 8 + ECHO_DATA;
+
+    /** Agent request (bng's agent protocol, docs/configuration.md): "bnga", a token; UDP. */
+    static final int AGENT_MAGIC = 0x626e6761;
+    static final int AGENT_REQUEST = 8;
+    /** Agent reply: "bnga", the request's token, the load as an unsigned 32-bit number. */
+    static final int AGENT_REPLY = 12;
+    static final int AGENT_LENGTH = ETH_HEADER + IPV4_HEADER + 8 + AGENT_REQUEST;
 
     static final int TCP_FIN = 0x01;
     static final int TCP_SYN = 0x02;
@@ -66,6 +73,24 @@ final class Probes {
         }
         put16(b, icmp + 2, Checksums.checksum(b, icmp, 8 + ECHO_DATA));
         return ECHO_LENGTH;
+    }
+
+    /** Writes an agent request from {@code src:srcPort} to {@code dst:dstPort}; returns the frame length. */
+    static int agentRequest(byte[] b, long srcMac, long dstMac, int src, int dst, int srcPort, int dstPort,
+            int token) {
+        int ip = ethernet(b, dstMac, srcMac);
+        int udp = ipv4(b, ip, Frame.PROTO_UDP, IPV4_HEADER + 8 + AGENT_REQUEST, src, dst);
+        put16(b, udp, srcPort);
+        put16(b, udp + 2, dstPort);
+        put16(b, udp + 4, 8 + AGENT_REQUEST);
+        put16(b, udp + 6, 0);
+        put32(b, udp + 8, AGENT_MAGIC);
+        put32(b, udp + 12, token);
+        int sum = Checksums.sum(b, udp, 8 + AGENT_REQUEST,
+                Checksums.pseudoHeader4(src, dst, Frame.PROTO_UDP, 8 + AGENT_REQUEST));
+        int c = Checksums.finish(sum);
+        put16(b, udp + 6, c == 0 ? 0xffff : c); // RFC 768: a computed 0 is sent as all ones
+        return AGENT_LENGTH;
     }
 
     /**

@@ -1,5 +1,5 @@
 /**
- * BalanceNG module {@code hc}: health checks of targets ({@code tcpopen}, {@code ping}) sent from
+ * BalanceNG module {@code hc}: health checks of targets ({@code tcpopen}, {@code ping}, {@code agent}) sent from
  * bng's own stack with the network's {@code real} address; results go to core's TargetHealth.
  * Private.
  */

@@ -65,7 +65,7 @@ final class HcBench implements AutoCloseable {
             ProcessorProperties.BAND, ProcessorProperties.BAND_DIRECTOR,
             ProcessorProperties.PRIORITY, 500,
             ProcessorProperties.ETHERTYPE, Frame.ETH_IPV4,
-            ProcessorProperties.IP_PROTOCOL, new Integer[] {Frame.PROTO_TCP, Frame.PROTO_ICMP}));
+            ProcessorProperties.IP_PROTOCOL, new Integer[] {Frame.PROTO_TCP, Frame.PROTO_ICMP, Frame.PROTO_UDP}));
         dispatcher = bus.newDispatcher("eth0");
         // nextInt() is the high half of nextLong(): ISN 0x12345678 on every probe.
         engine = new CheckEngine(ports, neighbours, health, table, () -> now, () -> (long) ISN << 32);

@@ -84,7 +84,7 @@ class HealthCheckerTest {
         hc.receiver = new HealthProbeReceiver();
         PacketBusManager bus = new PacketBusManager();
         bus.add(hc.receiver, Map.of(ProcessorProperties.PRIORITY, 500,
-            ProcessorProperties.IP_PROTOCOL, new Integer[] {Frame.PROTO_TCP, Frame.PROTO_ICMP}));
+            ProcessorProperties.IP_PROTOCOL, new Integer[] {Frame.PROTO_TCP, Frame.PROTO_ICMP, Frame.PROTO_UDP}));
         Dispatcher port = bus.newDispatcher("eth0");
 
         hc.activate();

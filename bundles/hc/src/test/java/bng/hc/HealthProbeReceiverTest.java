@@ -66,6 +66,19 @@ class HealthProbeReceiverTest {
         "02000000000102000000000b08004500003c1c4600004001d249c612000bc61200020000092504d20007101112131415161718191a"
         + "1b1c1d1e1f202122232425262728292a2b2c2d2e2f";
 
+    static final String AGENT_TARGET = NETWORK_AND("target 1 { ipaddr 198.18.0.11 agent 439,3,10 }");
+    /** Agent request 198.18.0.2:61005 -> 198.18.0.11:439: "bnga", token 12345678. */
+    static final String AGENT_REQUEST =
+        "02000000000b020000000001080045000024000040004011ae97c6120002c612000bee4d01b70010511b626e676112345678";
+    /** The agent's reply: "bnga", the token, load 42. */
+    static final String AGENT_REPLY =
+        "02000000000102000000000b0800450000282222400040118c71c612000bc612000201b7ee4d001450e9626e676112345678"
+        + "0000002a";
+    /** A reply carrying another token: consumed, but proves nothing. */
+    static final String AGENT_WRONG_TOKEN =
+        "02000000000102000000000b0800450000282222400040118c71c612000bc612000201b7ee4d001450e8626e676112345679"
+        + "0000002a";
+
     static String NETWORK_AND(String target) {
         return HcBench.NETWORK + target + "\nregister target 1\nenable target 1\n";
     }
@@ -207,5 +220,24 @@ class HealthProbeReceiverTest {
                 assertFalse(allocated > 1024, "allocated " + allocated + " bytes for 10000 frames");
             }
         }
+    }
+
+    @Test
+    void agentSendsAnExactRequestAndItsReplyIsSuccessWithTheLoad() {
+        bench = new HcBench(5).arp().apply(AGENT_TARGET);
+        bench.engine.tick();
+        assertEquals(AGENT_REQUEST, hex(bench.ports.last()));
+
+        Frame wrong = bench.receive(AGENT_WRONG_TOKEN);
+        assertEquals(-1, wrong.outPort());
+        assertEquals(1, bench.bus.counters().handled(), "consumed");
+        assertEquals(ProbeTable.PENDING, bench.table.state(5), "but not an answer");
+
+        bench.now += 300_000;
+        bench.receive(AGENT_REPLY);
+        bench.engine.tick();
+        assertEquals(TargetHealth.UP, bench.health.state(1));
+        assertEquals(42, bench.health.load(1));
+        assertEquals("agent 439: load 42 in 0.3 ms", bench.health.all().getFirst().reason());
     }
 }
