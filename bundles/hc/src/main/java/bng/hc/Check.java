@@ -7,9 +7,13 @@ import bng.core.api.TargetHealth;
  * scheduler thread only. Times are clock readings in nanoseconds.
  */
 final class Check {
-    enum Kind { TCPOPEN, PING, AGENT }
+    enum Kind { TCPOPEN, PING, AGENT, SCRIPT }
 
     static final long SECOND = 1_000_000_000L;
+    /** {@code script} has no timing in its syntax: bng runs it every 5 s, kills it after 5 s, down after 15 s. */
+    static final int SCRIPT_INTERVAL = 5;
+    static final int SCRIPT_TIMEOUT = 15;
+    static final int SCRIPT_LIMIT = 5;
 
     final Kind kind;
     final String label;
@@ -33,6 +37,9 @@ final class Check {
     long nextDueNanos;
     int slot = -1;
     long sentNanos;
+    /** {@code script}: the command line, and its run while one is under way. */
+    String command;
+    ScriptRunner.Run run;
 
     Check(Kind kind, int targetId, int address, int port, int interval, int timeout, long now) {
         this.kind = kind;
@@ -40,6 +47,7 @@ final class Check {
             case TCPOPEN -> "tcpopen " + port;
             case PING -> "ping";
             case AGENT -> "agent " + port;
+            case SCRIPT -> "script";
         };
         this.targetId = targetId;
         this.address = address;

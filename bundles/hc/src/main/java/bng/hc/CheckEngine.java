@@ -35,17 +35,19 @@ final class CheckEngine {
     private final ProbeTable table;
     private final LongSupplier clock;
     private final RandomGenerator random;
+    private final ScriptRunner scripts;
     private final byte[] frame = new byte[128];
     private final Map<Integer, Target> targets = new TreeMap<>();
 
     CheckEngine(Ports ports, NeighbourCache neighbours, TargetHealth health, ProbeTable table, LongSupplier clock,
-            RandomGenerator random) {
+            RandomGenerator random, ScriptRunner scripts) {
         this.ports = ports;
         this.neighbours = neighbours;
         this.health = health;
         this.table = table;
         this.clock = clock;
         this.random = random;
+        this.scripts = scripts;
     }
 
     /** One enabled target: its definition as last applied, its checks and the state last reported. */
@@ -135,6 +137,7 @@ final class CheckEngine {
                         health.reportLoad(t.def.id(), load);
                         yield ": load " + Integer.toUnsignedString(load) + rtt;
                     }
+                    case SCRIPT -> throw new IllegalStateException("a script has no probe slot");
                 });
                 freeSlot(c);
             } else if (s == ProbeTable.REFUSED) {
@@ -145,8 +148,16 @@ final class CheckEngine {
                 freeSlot(c);
             }
         }
+        if (c.run != null && c.run.done) {
+            if (c.run.exit == 0) {
+                c.success(now, "script: " + c.run.result);
+            } else {
+                c.failure(now, "script: " + c.run.result);
+            }
+            c.run = null;
+        }
         c.expire(now);
-        if (now >= c.nextDueNanos && c.slot < 0) {
+        if (now >= c.nextDueNanos && c.slot < 0 && c.run == null) {
             send(t, c, now);
             // Keep the cadence; after a stall (a suspended host) go on from now instead of bursting.
             c.nextDueNanos += c.intervalNanos;
@@ -158,6 +169,12 @@ final class CheckEngine {
     }
 
     private void send(Target t, Check c, long now) {
+        if (c.kind == Check.Kind.SCRIPT) {
+            c.sentNanos = now;
+            c.run = scripts.start(c.command, Map.of("BNG_TARGET", String.valueOf(c.targetId), "BNG_TARGET_ADDRESS",
+                    c.address == 0 ? "" : ip(c.address)), Check.SCRIPT_LIMIT);
+            return;
+        }
         if (c.address == 0) {
             c.failure(now, c.label + ": target " + c.targetId + " has no IPv4 address");
             return;
@@ -183,6 +200,7 @@ final class CheckEngine {
             case TCPOPEN -> ProbeTable.KIND_TCP;
             case PING -> ProbeTable.KIND_ICMP;
             case AGENT -> ProbeTable.KIND_UDP;
+            case SCRIPT -> throw new IllegalStateException("a script sends no probe");
         };
         int slot = table.claim(kind, r.real(), c.address, c.port, isn);
         if (slot < 0) {
@@ -194,6 +212,7 @@ final class CheckEngine {
             case TCPOPEN -> Probes.syn(frame, srcMac, dstMac, r.real(), c.address, srcPort, c.port, isn);
             case PING -> Probes.echoRequest(frame, srcMac, dstMac, r.real(), c.address, slot);
             case AGENT -> Probes.agentRequest(frame, srcMac, dstMac, r.real(), c.address, srcPort, c.port, isn);
+            case SCRIPT -> throw new IllegalStateException("a script sends no probe");
         };
         c.sentNanos = now;
         if (!ports.send(port, frame, length)) {
@@ -245,15 +264,18 @@ final class CheckEngine {
             checks.add(new Check(Check.Kind.AGENT, def.id(), address, def.agent().port(), def.agent().interval(),
                     def.agent().timeout(), now));
         }
+        if (def.script() != null) {
+            Check script = new Check(Check.Kind.SCRIPT, def.id(), address, 0, Check.SCRIPT_INTERVAL,
+                    Check.SCRIPT_TIMEOUT, now);
+            script.command = def.script();
+            checks.add(script);
+        }
         // Checks hc does not run yet are listed by show hc and do not count (see docs/configuration.md).
         if (def.ping6() != null) {
             notRun.add("ping6 " + def.ping6());
         }
         if (def.agent6() != null) {
             notRun.add("agent6 " + def.agent6());
-        }
-        if (def.script() != null) {
-            notRun.add("script");
         }
         return new Target(def, checks, notRun, health.state(def.id()));
     }
@@ -284,6 +306,7 @@ final class CheckEngine {
     private void release(Target t) {
         for (Check c : t.checks) {
             freeSlot(c);
+            c.run = null; // a script still running ends on its own (time limit); its result is dropped
         }
     }
 
@@ -308,7 +331,8 @@ final class CheckEngine {
             for (Check c : t.checks) {
                 out.append(String.format("%-6d %-15s %-13s %-7s %-8s %-9s %s%n", t.def.id(), address, c.label,
                         TargetHealth.name(c.state), c.lastResult == null ? "-" : seconds(now - c.lastResultNanos),
-                        c.slot >= 0 && now >= c.nextDueNanos ? "now" : "in " + seconds(Math.max(0, c.nextDueNanos - now)),
+                        c.run != null ? "running" : c.slot >= 0 && now >= c.nextDueNanos ? "now"
+                                : "in " + seconds(Math.max(0, c.nextDueNanos - now)),
                         c.lastResult == null ? "-" : c.lastResult));
             }
             for (String n : t.notRun) {

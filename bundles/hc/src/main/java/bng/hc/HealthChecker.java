@@ -9,6 +9,7 @@ import bng.core.config.Configuration;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,12 +46,16 @@ public final class HealthChecker implements ConfigListener, ShowTopic {
     HealthProbeReceiver receiver;
 
     private ScheduledExecutorService scheduler;
+    /** Scripts wait for their commands on virtual threads, never on the scheduler thread. */
+    private ExecutorService scriptThreads;
     private CheckEngine engine;
 
     @Activate
     void activate() {
         // SecureRandom: initial sequence numbers must not be guessable (RFC 6528).
-        engine = new CheckEngine(ports, neighbours, health, receiver.table, receiver.clock, new SecureRandom());
+        scriptThreads = Executors.newVirtualThreadPerTaskExecutor();
+        engine = new CheckEngine(ports, neighbours, health, receiver.table, receiver.clock, new SecureRandom(),
+                new ScriptRunner(scriptThreads));
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bng-hc");
             t.setDaemon(true);
@@ -68,6 +73,7 @@ public final class HealthChecker implements ConfigListener, ShowTopic {
             Thread.currentThread().interrupt();
         }
         engine.stop();
+        scriptThreads.shutdownNow(); // interrupts waiting runs, which kill their commands
     }
 
     private void tick() {

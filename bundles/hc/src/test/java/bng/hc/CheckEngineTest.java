@@ -239,4 +239,74 @@ class CheckEngineTest {
         assertEquals(ProbeTable.IDLE, bench.table.state(1));
         assertEquals(TargetHealth.UP, bench.health.state(1), "frozen, not forgotten");
     }
+
+    /** Ticks (moving the fake clock) until the script's run is over: the command runs in real time. */
+    void untilScriptDone() throws InterruptedException {
+        long end = System.nanoTime() + 5 * S;
+        while (System.nanoTime() < end) {
+            Thread.sleep(20);
+            bench.now += 10 * MS; // stay well inside the interval
+            bench.engine.tick();
+            StringBuilder out = new StringBuilder();
+            bench.engine.render(out);
+            if (!out.toString().contains("running")) {
+                return;
+            }
+        }
+        throw new AssertionError("script still running");
+    }
+
+    @Test
+    void aScriptThatExitsZeroIsUpAndOneThatFailsSaysWhy() throws Exception {
+        bench("target 4 { ipaddr 198.18.0.14 script \"true\" }\nregister target 4\nenable target 4\n");
+        bench.engine.tick();
+        untilScriptDone();
+        assertEquals(TargetHealth.UP, bench.health.state(4));
+        assertEquals("script: exit 0", status(4).reason());
+        assertEquals(0, bench.ports.count(), "a script sends nothing itself");
+    }
+
+    @Test
+    void aFailingScriptTakesTheTargetDownWithItsOutput() throws Exception {
+        java.nio.file.Path script = java.nio.file.Files.createTempFile("hc-check", ".sh");
+        try {
+            java.nio.file.Files.writeString(script,
+                "#!/bin/sh\necho \"no answer from $BNG_TARGET_ADDRESS (target $BNG_TARGET)\"\nexit 3\n");
+            script.toFile().setExecutable(true);
+            bench("target 4 { ipaddr 198.18.0.14 script \"" + script + "\" }\nregister target 4\nenable target 4\n");
+            bench.engine.tick();
+            untilScriptDone();
+            bench.advance(15 * S); // scripts run again meanwhile, on real time; the clock decides
+            untilScriptDone();
+            assertEquals(TargetHealth.DOWN, bench.health.state(4));
+            assertEquals("script: exit 3: no answer from 198.18.0.14 (target 4)", status(4).reason());
+        } finally {
+            java.nio.file.Files.delete(script);
+        }
+    }
+
+    @Test
+    void aScriptThatHangsIsKilledAfterItsLimit() {
+        ScriptRunner runner = new ScriptRunner(bench(T1).scriptThreads);
+        long start = System.nanoTime();
+        ScriptRunner.Run run = runner.start("sleep 30", java.util.Map.of(), 1);
+        long end = start + 5 * S;
+        while (!run.done && System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+        assertTrue(run.done);
+        assertEquals("killed after 1 s", run.result);
+        assertTrue(System.nanoTime() - start < 3 * S);
+    }
+
+    @Test
+    void aMissingCommandIsAFailureNotAnException() {
+        ScriptRunner runner = new ScriptRunner(bench(T1).scriptThreads);
+        ScriptRunner.Run run = runner.start("/nonexistent/check", java.util.Map.of(), 1);
+        long end = System.nanoTime() + 5 * S;
+        while (!run.done && System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+        assertTrue(run.result.startsWith("cannot run /nonexistent/check"), run.result);
+    }
 }

@@ -14,6 +14,8 @@ import bng.core.impl.PacketBusManager;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The real pieces wired as the framework would: a parsed configuration, core's HealthBoard and
@@ -53,6 +55,7 @@ final class HcBench implements AutoCloseable {
     final HealthProbeReceiver receiver;
     final PacketBusManager bus = new PacketBusManager();
     final Dispatcher dispatcher;
+    final ExecutorService scriptThreads = Executors.newVirtualThreadPerTaskExecutor();
     final CheckEngine engine;
     Configuration config = Configuration.empty();
 
@@ -68,7 +71,8 @@ final class HcBench implements AutoCloseable {
             ProcessorProperties.IP_PROTOCOL, new Integer[] {Frame.PROTO_TCP, Frame.PROTO_ICMP, Frame.PROTO_UDP}));
         dispatcher = bus.newDispatcher("eth0");
         // nextInt() is the high half of nextLong(): ISN 0x12345678 on every probe.
-        engine = new CheckEngine(ports, neighbours, health, table, () -> now, () -> (long) ISN << 32);
+        engine = new CheckEngine(ports, neighbours, health, table, () -> now, () -> (long) ISN << 32,
+            new ScriptRunner(scriptThreads));
     }
 
     /** Applies statements on top of the current configuration, as a prompt commit would. */
@@ -119,5 +123,6 @@ final class HcBench implements AutoCloseable {
     @Override
     public void close() {
         dispatcher.close();
+        scriptThreads.shutdownNow();
     }
 }
