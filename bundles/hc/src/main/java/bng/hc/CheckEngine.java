@@ -4,6 +4,7 @@ import bng.core.api.NeighbourCache;
 import bng.core.api.Ports;
 import bng.core.api.TargetHealth;
 import bng.core.config.Configuration;
+import bng.core.config.GatewayDef;
 import bng.core.config.IpAddresses;
 import bng.core.config.NetworkDef;
 import bng.core.config.ObjectState;
@@ -29,6 +30,9 @@ import java.util.random.RandomGenerator;
  * was just added again, keeps the state it had until its checks decide).
  */
 final class CheckEngine {
+    private static final System.Logger LOG = System.getLogger(CheckEngine.class.getName());
+    /** The id a gateway check carries where a target's would be (targets are 1..65535). */
+    static final int GATEWAY = 0;
     private final Ports ports;
     private final NeighbourCache neighbours;
     private final TargetHealth health;
@@ -38,6 +42,10 @@ final class CheckEngine {
     private final ScriptRunner scripts;
     private final byte[] frame = new byte[128];
     private final Map<Integer, Target> targets = new TreeMap<>();
+    /** The {@code gateway}'s ping check (null when none): shown and logged, kept by hc only (see docs). */
+    private GatewayDef gatewayDef;
+    private Check gateway;
+    private Route gatewayRoute;
 
     CheckEngine(Ports ports, NeighbourCache neighbours, TargetHealth health, ProbeTable table, LongSupplier clock,
             RandomGenerator random, ScriptRunner scripts) {
@@ -98,15 +106,50 @@ final class CheckEngine {
             }
             t.route = route(config, def.ipaddr());
         }
+        applyGateway(config, now);
+    }
+
+    private void applyGateway(Configuration config, long now) {
+        GatewayDef g = config.gateway();
+        if (g == null || g.ipaddr() == null || g.ping() == null) {
+            if (gateway != null) {
+                freeSlot(gateway);
+            }
+            gatewayDef = null;
+            gateway = null;
+            gatewayRoute = null;
+            return;
+        }
+        if (!g.equals(gatewayDef)) {
+            if (gateway != null) {
+                freeSlot(gateway);
+            }
+            gatewayDef = g;
+            gateway = new Check(Check.Kind.PING, GATEWAY, toInt(g.ipaddr()), 0, g.ping().interval(), g.ping().timeout(),
+                    now);
+        }
+        gatewayRoute = route(config, g.ipaddr());
+    }
+
+    /** The gateway's state ({@link TargetHealth#UNKNOWN} when there is no gateway check). */
+    int gatewayState() {
+        return gateway == null ? TargetHealth.UNKNOWN : gateway.state;
     }
 
     /** Runs due probes, reads answers, moves states; called every tick of the scheduler. */
     void tick() {
         long now = clock.getAsLong();
+        if (gateway != null) {
+            int before = gateway.state;
+            if (step(gateway, gatewayRoute, now)) {
+                LOG.log(System.Logger.Level.INFO, "gateway {0} {1} -> {2}: {3}", ip(gateway.address),
+                        TargetHealth.name(before), TargetHealth.name(gateway.state), gateway.reason);
+            }
+        }
         for (Target t : targets.values()) {
             boolean changed = false;
             for (Check c : t.checks) {
-                changed |= step(t, c, now);
+                changed |= step(c, t.route, now);
             }
             if (changed) {
                 decide(t);
@@ -120,9 +163,14 @@ final class CheckEngine {
             release(t);
         }
         targets.clear();
+        if (gateway != null) {
+            freeSlot(gateway);
+            gateway = null;
+            gatewayDef = null;
+        }
     }
 
-    private boolean step(Target t, Check c, long now) {
+    private boolean step(Check c, Route route, long now) {
         int before = c.state;
         if (c.slot >= 0) {
             int s = table.state(c.slot);
@@ -134,7 +182,7 @@ final class CheckEngine {
                     case PING -> ": echo reply" + rtt;
                     case AGENT -> {
                         int load = table.load[c.slot];
-                        health.reportLoad(t.def.id(), load);
+                        health.reportLoad(c.targetId, load);
                         yield ": load " + Integer.toUnsignedString(load) + rtt;
                     }
                     case SCRIPT -> throw new IllegalStateException("a script has no probe slot");
@@ -158,7 +206,7 @@ final class CheckEngine {
         }
         c.expire(now);
         if (now >= c.nextDueNanos && c.slot < 0 && c.run == null) {
-            send(t, c, now);
+            send(c, route, now);
             // Keep the cadence; after a stall (a suspended host) go on from now instead of bursting.
             c.nextDueNanos += c.intervalNanos;
             if (c.nextDueNanos <= now) {
@@ -168,7 +216,7 @@ final class CheckEngine {
         return c.state != before;
     }
 
-    private void send(Target t, Check c, long now) {
+    private void send(Check c, Route r, long now) {
         if (c.kind == Check.Kind.SCRIPT) {
             c.sentNanos = now;
             c.run = scripts.start(c.command, Map.of("BNG_TARGET", String.valueOf(c.targetId), "BNG_TARGET_ADDRESS",
@@ -179,7 +227,6 @@ final class CheckEngine {
             c.failure(now, c.label + ": target " + c.targetId + " has no IPv4 address");
             return;
         }
-        Route r = t.route;
         if (r == null) {
             c.failure(now, c.label + ": no enabled network with a real address contains " + ip(c.address));
             return;
@@ -322,6 +369,14 @@ final class CheckEngine {
         long now = clock.getAsLong();
         out.append(String.format("%-6s %-15s %-13s %-7s %-8s %-9s %s%n", "target", "address", "check", "state",
                 "age", "next", "last result"));
+        if (gateway != null) {
+            out.append(String.format("%-6s %-15s %-13s %-7s %-8s %-9s %s%n", "gw", ip(gateway.address), gateway.label,
+                    TargetHealth.name(gateway.state),
+                    gateway.lastResult == null ? "-" : seconds(now - gateway.lastResultNanos),
+                    gateway.slot >= 0 && now >= gateway.nextDueNanos ? "now"
+                            : "in " + seconds(Math.max(0, gateway.nextDueNanos - now)),
+                    gateway.lastResult == null ? "-" : gateway.lastResult));
+        }
         for (Target t : targets.values()) {
             String address = t.def.ipaddr() == null ? "-" : IpAddresses.format(t.def.ipaddr());
             if (t.checks.isEmpty() && t.notRun.isEmpty()) {

@@ -309,4 +309,28 @@ class CheckEngineTest {
         }
         assertTrue(run.result.startsWith("cannot run /nonexistent/check"), run.result);
     }
+
+    @Test
+    void theGatewayIsPingedFromTheRealAddressAndGoesUpAndDown() {
+        bench("gateway { ipaddr 198.18.0.254 ping 3,8 }\n");
+        bench.neighbours.insertStaticIpv4(0xc61200fe, 0x02_00_00_00_00_feL, HcBench.PORT);
+        bench.engine.tick();
+        assertEquals(1, bench.ports.count());
+        byte[] request = bench.ports.last();
+        assertEquals(Frame.PROTO_ICMP, request[23]);
+        assertEquals(0xc6120002, Segments.u32(request, 26), "from real");
+        assertEquals(0xc61200fe, Segments.u32(request, 30), "to the gateway");
+        answer(0, MS);
+        bench.advance(100 * MS);
+        assertEquals(TargetHealth.UP, bench.engine.gatewayState());
+        assertTrue(bench.health.all().isEmpty(), "the gateway is not a target");
+        bench.advance(8 * S);
+        assertEquals(TargetHealth.DOWN, bench.engine.gatewayState());
+        StringBuilder out = new StringBuilder();
+        bench.engine.render(out);
+        assertTrue(out.toString().contains("gw     198.18.0.254    ping          down"), out::toString);
+
+        bench.apply("gateway { ping 2,5 }\n"); // a new check starts unknown
+        assertEquals(TargetHealth.UNKNOWN, bench.engine.gatewayState());
+    }
 }
