@@ -203,16 +203,23 @@ class HealthProbeReceiverTest {
     @Test
     void theReceiverAllocatesNothingPerPacket() {
         tcp();
-        byte[] b = HexFormat.of().parseHex(WRONG_PORT);
-        Frame f = new Frame(new byte[1518], b.length);
+        // Every path: foreign segment, SYN-ACK rewritten into a RST, RST consumed, echo replies.
+        String[] frames = {WRONG_PORT, SYN_ACK, REFUSED, STALE_SYN_ACK, ECHO_REPLY, ECHO_REPLY_OTHER_ID, AGENT_REPLY};
+        byte[][] raw = new byte[frames.length][];
+        for (int i = 0; i < frames.length; i++) {
+            raw[i] = HexFormat.of().parseHex(frames[i]);
+        }
+        Frame f = new Frame(new byte[1518], 60);
         Frame[] burst = {f};
         var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().threadId();
         for (int round = 0; round < 2; round++) { // the first round warms up
             long before = threads.getThreadAllocatedBytes(id);
             for (int i = 0; i < 10_000; i++) {
+                byte[] b = raw[i % raw.length];
                 System.arraycopy(b, 0, f.data(), 0, b.length);
                 f.setLength(b.length);
+                f.setOutPort(-1);
                 bench.dispatcher.dispatch(burst, 1, HcBench.PORT, HcBench.PORT_MAC);
             }
             long allocated = threads.getThreadAllocatedBytes(id) - before;
