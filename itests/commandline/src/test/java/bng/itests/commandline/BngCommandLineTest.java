@@ -28,7 +28,7 @@ class BngCommandLineTest {
     private static final String CONFIG = """
         // an instance on the in-memory wire: no kernel interface, no privileges needed
         hostname  itest
-        modules   arp,ping,hc,master
+        modules   arp,ping,benchmark,master
         interface 1 {
                   name cli0
                   access memory
@@ -109,7 +109,7 @@ class BngCommandLineTest {
         assertEquals(0, show.exit(), show.err());
         assertTrue(show.out().matches("(?s).*\\nping\\s+running\\s+yes.*"), show.out());
         assertTrue(show.out().matches("(?s).*\\narp\\s+running\\s+yes.*"), show.out());
-        assertTrue(show.out().matches("(?s).*\\nhc\\s+missing\\s+yes.*"), "a module without bundle is reported: " + show.out());
+        assertTrue(show.out().matches("(?s).*\\nbenchmark\\s+missing\\s+yes.*"), "a module without bundle is reported: " + show.out());
         assertTrue(show.out().contains("arp.responder"), show.out());
 
         Run arp = bng("arp-insert 198.18.0.50 02:00:00:00:00:50\nshow arp\n", "control", "7");
