@@ -34,7 +34,10 @@ public interface SessionTable {
     int TCP_RST = 0x04;
     int TCP_ACK = 0x10;
 
-    /** The key of a session: client address, client port (0 for {@code sessionid src}), server id. */
+    /**
+     * The key of a session: client address, client port (0 for {@code sessionid src}), server id
+     * (1..65535: a key with server 0 is refused).
+     */
     static long key(int clientAddress, int clientPort, int serverId) {
         return (clientAddress & 0xffff_ffffL) << 32 | (clientPort & 0xffffL) << 16 | (serverId & 0xffffL);
     }

@@ -19,14 +19,17 @@ import org.osgi.service.component.annotations.Deactivate;
  * key's home) over parallel primitive arrays: key, target, last-seen tick, state. No object per
  * session, nothing allocated per lookup or insert.
  *
- * <p>Concurrency: a slot's key goes EMPTY → key → TOMBSTONE → key' ... and is claimed by CAS, so
- * port threads insert without a lock; readers read the key (acquire) and then the target. A claimed
+ * <p>Concurrency: a slot's key goes EMPTY → key → tombstone → key' ... and is claimed by CAS, so
+ * port threads insert without a lock; readers read the key (acquire), then the target. A claimed
  * slot's target is -1 until its claimer publishes it (release), and a remover takes the target
- * with getAndSet(-1) before tombstoning the key, so exactly one party removes a session. Because a
- * tombstone can be reused, two threads inserting the same key at once could claim two different
- * slots; each inserter rescans the probe window after its claim and yields (removes its own copy
- * and retries) when it finds another, so no key stays duplicated. EMPTY never comes back, so a
- * lookup of an absent key in an old table walks the full window (64 slots, a few cache lines).
+ * with getAndSet(-1) before it writes the tombstone, so exactly one party removes a session.
+ * Keys always carry a server id (1..65535) in their low 16 bits; a tombstone has zero there and
+ * the tick it was made at above, and is reused only two ticks later, when no insert that saw the
+ * slot live can still be in flight. Two threads inserting the same key at once therefore claim
+ * the same first free slot (the CAS decides); should they still land in two slots, the copy at the
+ * later probe position yields to the earlier one (which every lookup finds first), and the sweeper
+ * removes any copy that is not the first of its key. EMPTY never comes back, so a lookup of an
+ * absent key in a churned table walks the whole window (64 slots, a few cache lines).
  *
  * <p>Time: a ticker thread advances a volatile tick every 100 ms (no clock read per packet) and
  * sweeps a slice of the arrays each tick, about a full pass every 10 s, so expiry is late by up to
@@ -42,8 +45,8 @@ public final class SessionStore implements SessionTable, ConfigListener {
     private static final System.Logger LOG = System.getLogger(SessionStore.class.getName());
     static final int MAX_ID = 65_535;
     static final long EMPTY = 0;
-    /** A removed session. Key -1 would be client 255.255.255.255 port 65535, never a real source. */
-    static final long TOMBSTONE = -1;
+    /** Ticks before a tombstone (a removed session's slot) may take a new key. */
+    static final int TOMBSTONE_GRACE_TICKS = 2;
     static final int MAX_PROBE = 64;
     static final long TICK_MILLIS = 100;
     /** A connection (src+port) that saw FIN or RST is kept this long for the last segments. */
@@ -184,7 +187,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
         for (int i = 0; i <= old.mask; i++) {
             long k = (long) KEYS.getAcquire(old.keys, i);
             int tg = (int) INTS.getAcquire(old.targets, i);
-            if (k == EMPTY || k == TOMBSTONE || tg < 0) {
+            if (!isKey(k) || tg < 0) {
                 continue;
             }
             int j = freeSlot(t, k);
@@ -205,7 +208,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
         java.util.Arrays.fill(targetActive, 0);
         for (int i = 0; i <= t.mask; i++) {
             long k = t.keys[i];
-            if (k != EMPTY && k != TOMBSTONE && t.targets[i] >= 0) {
+            if (isKey(k) && t.targets[i] >= 0) {
                 INTS.getAndAdd(serverActive, SessionTable.keyServer(k), 1);
                 INTS.getAndAdd(targetActive, t.targets[i] & MAX_ID, 1);
             }
@@ -270,33 +273,46 @@ public final class SessionStore implements SessionTable, ConfigListener {
 
     @Override
     public int insert(long key, int target, boolean tcp, int tcpFlags) {
-        if (key == EMPTY || key == TOMBSTONE || target < 0 || target > MAX_ID) {
+        if (!isKey(key) || target < 0 || target > MAX_ID) {
             return -1;
         }
         Table t = table;
         byte state = (byte) (!tcp ? STATE_UDP
             : (tcpFlags & (TCP_SYN | TCP_ACK)) == TCP_SYN ? STATE_SYN : STATE_ESTABLISHED);
         int home = t.home(key);
-        for (int attempt = 0; attempt < 4; attempt++) {
+        for (int attempt = 0; attempt < 8; attempt++) {
+            long now = tick;
             int free = -1;
+            int freePos = -1;
             long freeWas = EMPTY;
+            boolean again = false;
             for (int p = 0; p < MAX_PROBE; p++) {
                 int i = (home + p) & t.mask;
                 long k = (long) KEYS.getAcquire(t.keys, i);
                 if (k == key) {
-                    return existing(t, i);
+                    int slot = published(t, i, key);
+                    if (slot >= 0) {
+                        return slot;
+                    }
+                    again = true; // it was being removed: look again
+                    break;
                 }
                 if (k == EMPTY) {
                     if (free < 0) {
                         free = i;
+                        freePos = p;
                         freeWas = EMPTY;
                     }
                     break;
                 }
-                if (k == TOMBSTONE && free < 0) {
+                if (free < 0 && !isKey(k) && now - tombstoneTick(k) >= TOMBSTONE_GRACE_TICKS) {
                     free = i;
-                    freeWas = TOMBSTONE;
+                    freePos = p;
+                    freeWas = k;
                 }
+            }
+            if (again) {
+                continue;
             }
             if (free < 0 || !reserve(t)) {
                 break;
@@ -305,46 +321,68 @@ public final class SessionStore implements SessionTable, ConfigListener {
                 LIVE.getAndAdd(t, -1);
                 continue; // someone took that slot: probe again (it may be our key)
             }
-            t.seen[free] = (int) tick;
+            t.seen[free] = (int) now;
             t.states[free] = state;
             int server = SessionTable.keyServer(key);
             INTS.getAndAdd(serverActive, server, 1);
             INTS.getAndAdd(targetActive, target, 1);
             INTS.setRelease(t.targets, free, target);
-            if (!duplicated(t, home, free, key)) {
+            if (!copyBefore(t, home, freePos, key)) {
                 LONGS.getAndAdd(serverNew, server, 1L);
                 LONGS.getAndAdd(targetNew, target, 1L);
                 return encode(t, free);
             }
-            removeAt(t, free, key); // another thread claimed this key too: yield and look again
+            // Another thread claimed this key at an earlier position: that copy is the session
+            // (lookups find it first); ours yields, and the next probe adopts the other.
+            removeAt(t, free, key);
         }
         refused.incrementAndGet();
         return -1;
     }
 
-    private static boolean duplicated(Table t, int home, int mine, long key) {
-        for (int p = 0; p < MAX_PROBE; p++) {
-            int i = (home + p) & t.mask;
-            if (i == mine) {
-                continue;
-            }
-            long k = (long) KEYS.getAcquire(t.keys, i);
-            if (k == key) {
+    /** True when {@code key} sits at a probe position before {@code pos}. */
+    private static boolean copyBefore(Table t, int home, int pos, long key) {
+        for (int p = 0; p < pos; p++) {
+            if ((long) KEYS.getAcquire(t.keys, (home + p) & t.mask) == key) {
                 return true;
-            }
-            if (k == EMPTY) {
-                return false;
             }
         }
         return false;
     }
 
-    /** An existing session: wait (briefly) until its claimer has published the target. */
-    private static int existing(Table t, int i) {
-        for (int spin = 0; spin < 1 << 12 && (int) INTS.getAcquire(t.targets, i) < 0; spin++) {
-            Thread.onSpinWait();
+    /**
+     * Waits until the claimer of slot {@code i} has published its target: a few instructions, unless
+     * that thread was descheduled in between, hence the yields. Returns the slot (still pending
+     * only if the claimer stalls for milliseconds: the caller then sees -1 and drops one packet),
+     * or -1 when the session went meanwhile.
+     */
+    private static int published(Table t, int i, long key) {
+        for (int spin = 0; spin < 1 << 14 && (int) INTS.getAcquire(t.targets, i) < 0; spin++) {
+            if (spin < 1 << 8) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+            if ((long) KEYS.getAcquire(t.keys, i) != key) {
+                return -1;
+            }
         }
-        return encode(t, i);
+        return (long) KEYS.getAcquire(t.keys, i) == key ? encode(t, i) : -1;
+    }
+
+    /** Real keys have a server id (1..65535) in their low 16 bits; EMPTY and tombstones do not. */
+    static boolean isKey(long k) {
+        return (k & 0xffff) != 0;
+    }
+
+    /** A tombstone records the tick it was made at, so it is not reused while inserts that saw
+     * the slot live may still be in flight (which would let two of them claim different slots). */
+    static long tombstone(long tick) {
+        return (tick + 1) << 16;
+    }
+
+    static long tombstoneTick(long tomb) {
+        return (tomb >>> 16) - 1;
     }
 
     private static boolean reserve(Table t) {
@@ -367,7 +405,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
         }
         INTS.getAndAdd(serverActive, SessionTable.keyServer(key), -1);
         INTS.getAndAdd(targetActive, tg, -1);
-        KEYS.setRelease(t.keys, i, TOMBSTONE);
+        KEYS.setRelease(t.keys, i, tombstone(tick));
         LIVE.getAndAdd(t, -1);
         return true;
     }
@@ -422,7 +460,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
         int n = 0;
         for (int i = 0; i <= t.mask; i++) {
             long k = (long) KEYS.getAcquire(t.keys, i);
-            if (k != EMPTY && k != TOMBSTONE && (server < 0 || SessionTable.keyServer(k) == server) && removeAt(t, i, k)) {
+            if (isKey(k) && (server < 0 || SessionTable.keyServer(k) == server) && removeAt(t, i, k)) {
                 n++;
             }
         }
@@ -452,11 +490,13 @@ public final class SessionStore implements SessionTable, ConfigListener {
         int i = sweepCursor & t.mask;
         for (int c = 0; c < slots && c <= t.mask; c++, i = (i + 1) & t.mask) {
             long k = (long) KEYS.getAcquire(t.keys, i);
-            if (k == EMPTY || k == TOMBSTONE || t.targets[i] < 0) {
+            if (!isKey(k) || t.targets[i] < 0) {
                 continue;
             }
             if (now - t.seen[i] > timeoutTicks(k, t.states[i]) && removeAt(t, i, k)) {
                 n++;
+            } else if (indexOf(t, k) != i && removeAt(t, i, k)) {
+                n++; // a late duplicate (see insert): lookups find the earlier copy, this one is garbage
             }
         }
         sweepCursor = i;
@@ -519,7 +559,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
         for (int i = 0; i <= t.mask; i++) {
             long k = (long) KEYS.getAcquire(t.keys, i);
             int tg = (int) INTS.getAcquire(t.targets, i);
-            if (k == EMPTY || k == TOMBSTONE || tg < 0) {
+            if (!isKey(k) || tg < 0) {
                 continue;
             }
             int c = SessionTable.keyClient(k);

@@ -177,6 +177,7 @@ class SessionStoreTest {
         Set<Long> live = new HashSet<>();
         java.util.Random r = new java.util.Random(7);
         for (int round = 0; round < 20_000; round++) {
+            s.advance(SessionStore.TICK_MILLIS); // tombstones become reusable two ticks on
             long k = SessionTable.key(CLIENT + r.nextInt(64), 0, 1);
             if (live.contains(k) ? s.remove(k) : s.insert(k, 1, false, 0) >= 0) {
                 if (!live.remove(k)) {
@@ -214,6 +215,7 @@ class SessionStoreTest {
                 s.insert(SessionTable.key(0xc6130000 + i, 0, 9), 1, false, 0);
             }
             s.clear(9);
+            s.advance(1_000);
             int n = 2000;
             CyclicBarrier start = new CyclicBarrier(2);
             AtomicReference<Throwable> failure = new AtomicReference<>();

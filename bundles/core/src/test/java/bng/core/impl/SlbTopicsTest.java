@@ -119,8 +119,8 @@ class SlbTopicsTest {
     @Test
     void showTargets() {
         health.report(2, TargetHealth.DOWN, "tcpopen 80: connection refused");
-        long since = health.all().getFirst().sinceMillis();
-        String when = TargetsTopic.SINCE.format(java.time.Instant.ofEpochMilli(since));
+        long sinceMillis = health.all().getFirst().sinceMillis();
+        String when = TargetsTopic.SINCE.format(java.time.Instant.ofEpochMilli(sinceMillis));
         sessions.insert(SessionTable.key(0xc6120010, 0, 1), 1, true, SessionTable.TCP_SYN);
         sessions.count(1, 1, 60);
         String dash = "-" + " ".repeat(when.length() - 1);
