@@ -1,0 +1,130 @@
+package bng.core.api;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Client sessions of the virtual servers: which target a client (or a client's connection) is
+ * bound to. Kept by core so it outlives slb (no slb = no balancing, the sessions stay and age out).
+ *
+ * <p>A session's key is one long ({@link #key}): client IPv4 address, client port (0 when the
+ * server's {@code sessionid} is {@code src}) and server id. Every fast-path call is lock-free and
+ * allocates nothing; several port threads may insert at once (slots are claimed by CAS).
+ *
+ * <p>A <em>slot</em> is where a session lives in the current table; it is only good until the
+ * table is re-created ({@code set sessions} changed), after which the calls that take a slot
+ * ignore it ({@link #target} returns -1). Never keep a slot beyond one packet.
+ *
+ * <p>Per-server and per-target counters are kept here too, so {@code show servers} and
+ * {@code show targets} work without slb.
+ */
+@ProviderType
+public interface SessionTable {
+    /** TCP, only the client's SYN seen: expires after {@code synctimeout}. */
+    int STATE_SYN = 1;
+    /** TCP, the client sent more than a SYN. */
+    int STATE_ESTABLISHED = 2;
+    /** TCP, FIN or RST seen: a connection (src+port) expires fast. */
+    int STATE_CLOSING = 3;
+    /** UDP (or another protocol without connection state). */
+    int STATE_UDP = 4;
+
+    /** TCP flag bits as in the header (RFC 9293 §3.1). */
+    int TCP_FIN = 0x01;
+    int TCP_SYN = 0x02;
+    int TCP_RST = 0x04;
+    int TCP_ACK = 0x10;
+
+    /**
+     * The key of a session: client address, client port (0 for {@code sessionid src}), server id
+     * (1..65535: a key with server 0 is refused).
+     */
+    static long key(int clientAddress, int clientPort, int serverId) {
+        return (clientAddress & 0xffff_ffffL) << 32 | (clientPort & 0xffffL) << 16 | (serverId & 0xffffL);
+    }
+
+    static int keyClient(long key) {
+        return (int) (key >>> 32);
+    }
+
+    static int keyPort(long key) {
+        return (int) (key >>> 16) & 0xffff;
+    }
+
+    static int keyServer(long key) {
+        return (int) key & 0xffff;
+    }
+
+    /** The target of the session {@code key}, or -1 when there is none. Pure read. */
+    int lookup(long key);
+
+    /** The slot of the session {@code key}, or -1 when there is none. */
+    int find(long key);
+
+    /**
+     * Inserts a session bound to {@code target}, in {@link #STATE_SYN} for a TCP packet with
+     * {@code tcpFlags} (or {@link #STATE_UDP} when {@code tcp} is false). When the key is already
+     * there (another port thread inserted it first) that session is kept and its slot returned:
+     * read the bound target with {@link #target}. Returns -1 when the table is full (the refusal is
+     * counted; established sessions are never evicted for a new one).
+     */
+    int insert(long key, int target, boolean tcp, int tcpFlags);
+
+    /** The target bound at {@code slot}, or -1 (slot free, being removed, or of an older table). */
+    int target(int slot);
+
+    /**
+     * Refreshes the session's idle time and follows TCP: FIN or RST → closing; anything but a bare
+     * SYN after a SYN → established; a bare SYN on a closing session (port reused) → SYN again.
+     * Pass {@code tcpFlags} 0 for UDP.
+     */
+    void touch(int slot, int tcpFlags);
+
+    /** Removes the session {@code key}; true when it was there. */
+    boolean remove(long key);
+
+    /** Removes every session of {@code server}, or all when {@code server} is -1; returns how many. */
+    int clear(int server);
+
+    /** Counts one packet of {@code bytes} for a server and the target it went to (fast path). */
+    void count(int server, int target, int bytes);
+
+    /** Sessions in the table now. */
+    int size();
+
+    /** Capacity ({@code set sessions}). */
+    int capacity();
+
+    /** New sessions refused because the table was full, since start. */
+    long refused();
+
+    /** Counters of one server or target (ids 1..65535); all zero for an unknown id. */
+    Counters serverCounters(int server);
+
+    Counters targetCounters(int target);
+
+    /**
+     * Visits every session matching the filters (-1 = any for server, target; {@code client} is
+     * matched only when {@code anyClient} is false). A snapshot walk: sessions may come and go
+     * while it runs.
+     */
+    void forEach(int server, int target, int client, boolean anyClient, Visitor v);
+
+    @FunctionalInterface
+    interface Visitor {
+        void session(int client, int clientPort, int server, int target, int state, long idleMillis);
+    }
+
+    /** @param active sessions now; {@code newSessions}, packets and bytes since start */
+    record Counters(long newSessions, long active, long packets, long bytes) {}
+
+    /** "syn", "established", "closing", "udp". */
+    static String stateName(int state) {
+        return switch (state) {
+            case STATE_SYN -> "syn";
+            case STATE_ESTABLISHED -> "established";
+            case STATE_CLOSING -> "closing";
+            case STATE_UDP -> "udp";
+            default -> "unknown";
+        };
+    }
+}
