@@ -151,6 +151,75 @@ class BngCommandLineTest {
         assertTrue(r.out().contains("module add NAME"), "help lists commands: " + r.out());
     }
 
+    private static final String BALANCED = """
+        hostname  lifecycle
+        modules   arp,ping,hc,master,slb
+        interface 1 {
+                  name life0
+                  access memory
+        }
+        network 1 {
+                  addr 198.18.0.0
+                  mask 255.255.255.0
+                  real 198.18.0.2
+                  interface 1
+        }
+        server 1 {
+                  ipaddr 198.18.0.100
+                  port 80
+                  protocol tcp
+                  targets 1,2
+        }
+        target 1 {
+                  ipaddr 198.18.0.11
+                  port 80
+                  protocol tcp
+                  dsr enable
+        }
+        target 2 {
+                  ipaddr 198.18.0.12
+                  port 80
+                  protocol tcp
+                  dsr enable
+        }
+        register  interface 1
+        enable    interface 1
+        register  network 1
+        enable    network 1
+        register  server 1
+        enable    server 1
+        register  targets 1,2
+        enable    targets 1,2
+        """;
+
+    /** Issue 3's prompt story: show, disable, enable, save; a reload with an error changes nothing. */
+    @Test
+    void lifeCycleAtThePromptSaveAndAFailedReload() throws Exception {
+        Files.writeString(config, BALANCED);
+        assertEquals(0, start("11").exit());
+        Run r = bng("show servers\ndisable target 2\nshow targets\nenable target 2\nshow targets\nsave\n", "control", "11");
+        assertEquals(0, r.exit(), r.err());
+        String out = r.out();
+        assertTrue(out.matches("(?s)id\\s+address\\s+port\\s+protocol\\s+method\\s+targets.*"), out);
+        assertTrue(out.matches("(?s).*\\n1\\s+198\\.18\\.0\\.100\\s+80\\s+tcp\\s+rr\\s+1,2\\s.*"), out);
+        assertTrue(out.matches("(?s).*\\n2\\s+198\\.18\\.0\\.12\\s+80\\s+-\\s+disabled\\s.*"), "target 2 disabled: " + out);
+        // Without checks an enabled target is up at once (docs/configuration.md, health checks).
+        assertTrue(out.matches("(?s).*\\n2\\s+198\\.18\\.0\\.12\\s+80\\s+-\\s+(up|unknown)\\s.*"), "target 2 back: " + out);
+        assertTrue(out.contains("configuration saved to " + config), out);
+        String saved = Files.readString(config);
+        assertTrue(saved.startsWith("//        configuration taken "), saved);
+        assertTrue(saved.contains("//        end of configuration"), saved);
+        assertEquals(0, bng(null, "-c", config.toString(), "check").exit(), "what save wrote parses");
+
+        String before = bng("show config\n", "control", "11").out().replaceAll("configuration taken .*", "");
+        Files.writeString(config, saved.replace("          port 80\n", "          port 80x\n"));
+        Run reload = bng("reload\n", "control", "11");
+        assertTrue(reload.out().matches("(?s).*" + java.util.regex.Pattern.quote(config.toString()) + ":\\d+:\\d+: .*"),
+            "the reload names file, line and column: " + reload.out());
+        String after = bng("show config\n", "control", "11").out().replaceAll("configuration taken .*", "");
+        assertEquals(before, after, "a file with an error changes nothing");
+    }
+
     @Test
     void brokenConfigurationIsRefusedWithLineAndColumnAndNothingStarts() throws Exception {
         Path broken = tmp.resolve("broken.conf");
