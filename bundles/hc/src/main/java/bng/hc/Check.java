@@ -7,7 +7,7 @@ import bng.core.api.TargetHealth;
  * scheduler thread only. Times are clock readings in nanoseconds.
  */
 final class Check {
-    enum Kind { TCPOPEN, PING, AGENT, SCRIPT }
+    enum Kind { TCPOPEN, PING, AGENT, SCRIPT, ARP }
 
     static final long SECOND = 1_000_000_000L;
     /** {@code script} has no timing in its syntax: bng runs it every 5 s, kills it after 5 s, down after 15 s. */
@@ -40,6 +40,8 @@ final class Check {
     /** {@code script}: the command line, and its run while one is under way. */
     String command;
     ScriptRunner.Run run;
+    /** {@code arp}: wall-clock time the request left, -1 when none is outstanding. */
+    long arpSentMillis = -1;
 
     Check(Kind kind, int targetId, int address, int port, int interval, int timeout, long now) {
         this.kind = kind;
@@ -48,6 +50,7 @@ final class Check {
             case PING -> "ping";
             case AGENT -> "agent " + port;
             case SCRIPT -> "script";
+            case ARP -> "arp";
         };
         this.targetId = targetId;
         this.address = address;

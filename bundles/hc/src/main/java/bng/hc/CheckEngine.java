@@ -1,5 +1,6 @@
 package bng.hc;
 
+import bng.core.api.Macs;
 import bng.core.api.NeighbourCache;
 import bng.core.api.Ports;
 import bng.core.api.TargetHealth;
@@ -31,6 +32,8 @@ import java.util.random.RandomGenerator;
  */
 final class CheckEngine {
     private static final System.Logger LOG = System.getLogger(CheckEngine.class.getName());
+    /** {@code alert}/{@code upalert} commands are killed after this many seconds. */
+    static final int ALERT_LIMIT = 10;
     /** The id a gateway check carries where a target's would be (targets are 1..65535). */
     static final int GATEWAY = 0;
     private final Ports ports;
@@ -41,6 +44,8 @@ final class CheckEngine {
     private final RandomGenerator random;
     private final ScriptRunner scripts;
     private final byte[] frame = new byte[128];
+    /** Seconds an alert command may run (tests shorten it). */
+    long alertLimit = ALERT_LIMIT;
     private final Map<Integer, Target> targets = new TreeMap<>();
     /** The {@code gateway}'s ping check (null when none): shown and logged, kept by hc only (see docs). */
     private GatewayDef gatewayDef;
@@ -60,11 +65,16 @@ final class CheckEngine {
 
     /** One enabled target: its definition as last applied, its checks and the state last reported. */
     private static final class Target {
-        final TargetDef def;
+        /** The latest definition: a change of only alert, upalert, weight, ... keeps the checks. */
+        TargetDef def;
         final List<Check> checks;
         final List<String> notRun;
         int reported;
         Route route;
+        /** The last notification (alert or upalert) and its outcome, written by the command's thread. */
+        volatile String alertLabel;
+        volatile String alertResult;
+        volatile long alertNanos;
 
         Target(TargetDef def, List<Check> checks, List<String> notRun, int reported) {
             this.def = def;
@@ -104,6 +114,7 @@ final class CheckEngine {
                     report(t, TargetHealth.UP, "no check configured: assumed operational");
                 }
             }
+            t.def = def;
             t.route = route(config, def.ipaddr());
         }
         applyGateway(config, now);
@@ -185,7 +196,7 @@ final class CheckEngine {
                         health.reportLoad(c.targetId, load);
                         yield ": load " + Integer.toUnsignedString(load) + rtt;
                     }
-                    case SCRIPT -> throw new IllegalStateException("a script has no probe slot");
+                    case SCRIPT, ARP -> throw new IllegalStateException("no probe slot for " + c.kind);
                 });
                 freeSlot(c);
             } else if (s == ProbeTable.REFUSED) {
@@ -194,6 +205,17 @@ final class CheckEngine {
             } else if (now >= c.nextDueNanos) {
                 c.noAnswer(now);
                 freeSlot(c);
+            }
+        }
+        if (c.arpSentMillis >= 0) {
+            // The arp module learns every ARP frame the neighbour sends: a refresh after our request is its answer.
+            long updated = neighbours.updatedIpv4(c.address);
+            if (updated >= c.arpSentMillis) {
+                c.success(now, "arp: answered in " + (updated - c.arpSentMillis) + " ms");
+                c.arpSentMillis = -1;
+            } else if (now >= c.nextDueNanos) {
+                c.noAnswer(now);
+                c.arpSentMillis = -1;
             }
         }
         if (c.run != null && c.run.done) {
@@ -205,7 +227,7 @@ final class CheckEngine {
             c.run = null;
         }
         c.expire(now);
-        if (now >= c.nextDueNanos && c.slot < 0 && c.run == null) {
+        if (now >= c.nextDueNanos && c.slot < 0 && c.run == null && c.arpSentMillis < 0) {
             send(c, route, now);
             // Keep the cadence; after a stall (a suspended host) go on from now instead of bursting.
             c.nextDueNanos += c.intervalNanos;
@@ -238,6 +260,17 @@ final class CheckEngine {
             return;
         }
         long dstMac = neighbours.lookupIpv4(c.address);
+        if (c.kind == Check.Kind.ARP) {
+            int length = Probes.arpRequest(frame, srcMac, dstMac < 0 ? Macs.BROADCAST : dstMac, r.real(), c.address);
+            c.sentNanos = now;
+            long sent = System.currentTimeMillis();
+            if (!ports.send(port, frame, length)) {
+                c.failure(now, c.label + ": interface " + port + " refused the frame");
+                return;
+            }
+            c.arpSentMillis = sent;
+            return;
+        }
         if (dstMac < 0) {
             c.failure(now, c.label + ": no ARP entry for " + ip(c.address));
             return;
@@ -247,7 +280,7 @@ final class CheckEngine {
             case TCPOPEN -> ProbeTable.KIND_TCP;
             case PING -> ProbeTable.KIND_ICMP;
             case AGENT -> ProbeTable.KIND_UDP;
-            case SCRIPT -> throw new IllegalStateException("a script sends no probe");
+            case SCRIPT, ARP -> throw new IllegalStateException("not a probe-table check");
         };
         int slot = table.claim(kind, r.real(), c.address, c.port, isn);
         if (slot < 0) {
@@ -259,7 +292,7 @@ final class CheckEngine {
             case TCPOPEN -> Probes.syn(frame, srcMac, dstMac, r.real(), c.address, srcPort, c.port, isn);
             case PING -> Probes.echoRequest(frame, srcMac, dstMac, r.real(), c.address, slot);
             case AGENT -> Probes.agentRequest(frame, srcMac, dstMac, r.real(), c.address, srcPort, c.port, isn);
-            case SCRIPT -> throw new IllegalStateException("a script sends no probe");
+            case SCRIPT, ARP -> throw new IllegalStateException("not a probe-table check");
         };
         c.sentNanos = now;
         if (!ports.send(port, frame, length)) {
@@ -290,9 +323,41 @@ final class CheckEngine {
 
     private void report(Target t, int state, String reason) {
         if (t.reported != state) {
+            int before = t.reported;
             t.reported = state;
             health.report(t.def.id(), state, reason);
+            if (state == TargetHealth.DOWN && t.def.alert() != null) {
+                notify(t, "alert", t.def.alert(), "down", reason);
+            } else if (state == TargetHealth.UP && before == TargetHealth.DOWN && t.def.upalert() != null) {
+                notify(t, "upalert", t.def.upalert(), "up", reason);
+            }
         }
+    }
+
+    /**
+     * Runs {@code alert} or {@code upalert} with the target id, address, new state and reason
+     * appended as four arguments, on its own thread (the checks never wait for it); its outcome is
+     * logged and shown by {@code show hc}.
+     */
+    private void notify(Target t, String label, String commandLine, String state, String reason) {
+        List<String> command = ScriptRunner.words(commandLine);
+        if (command.isEmpty()) {
+            return;
+        }
+        int id = t.def.id();
+        command.add(String.valueOf(id));
+        command.add(t.def.ipaddr() == null ? "-" : IpAddresses.format(t.def.ipaddr()));
+        command.add(state);
+        command.add(reason);
+        t.alertLabel = label;
+        t.alertResult = "running";
+        t.alertNanos = clock.getAsLong();
+        scripts.fire(command, alertLimit, run -> {
+            t.alertResult = run.result;
+            t.alertNanos = clock.getAsLong();
+            LOG.log(run.exit == 0 ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                "target {0} {1} {2}: {3}", id, label, run.exit == 0 ? "ran" : "failed", run.result);
+        });
     }
 
     private Target create(TargetDef def, long now) {
@@ -310,6 +375,9 @@ final class CheckEngine {
         if (def.agent() != null) {
             checks.add(new Check(Check.Kind.AGENT, def.id(), address, def.agent().port(), def.agent().interval(),
                     def.agent().timeout(), now));
+        }
+        if (def.arp() != null) {
+            checks.add(new Check(Check.Kind.ARP, def.id(), address, 0, def.arp().interval(), def.arp().timeout(), now));
         }
         if (def.script() != null) {
             Check script = new Check(Check.Kind.SCRIPT, def.id(), address, 0, Check.SCRIPT_INTERVAL,
@@ -331,7 +399,7 @@ final class CheckEngine {
         return Objects.equals(a.ipaddr(), b.ipaddr()) && Objects.equals(a.tcpopen(), b.tcpopen())
                 && Objects.equals(a.ping(), b.ping()) && Objects.equals(a.ping6(), b.ping6())
                 && Objects.equals(a.agent(), b.agent()) && Objects.equals(a.agent6(), b.agent6())
-                && Objects.equals(a.script(), b.script());
+                && Objects.equals(a.script(), b.script()) && Objects.equals(a.arp(), b.arp());
     }
 
     /** The enabled network with a real address whose prefix holds the target; the longest prefix wins. */
@@ -353,6 +421,7 @@ final class CheckEngine {
     private void release(Target t) {
         for (Check c : t.checks) {
             freeSlot(c);
+            c.arpSentMillis = -1;
             c.run = null; // a script still running ends on its own (time limit); its result is dropped
         }
     }
@@ -389,6 +458,10 @@ final class CheckEngine {
                         c.run != null ? "running" : c.slot >= 0 && now >= c.nextDueNanos ? "now"
                                 : "in " + seconds(Math.max(0, c.nextDueNanos - now)),
                         c.lastResult == null ? "-" : c.lastResult));
+            }
+            if (t.alertLabel != null) {
+                out.append(String.format("%-6d %-15s %-13s %-7s %-8s %-9s %s%n", t.def.id(), address, t.alertLabel,
+                        "-", seconds(now - t.alertNanos), "-", t.alertResult));
             }
             for (String n : t.notRun) {
                 out.append(String.format("%-6d %-15s %-13s %-7s %-8s %-9s %s%n", t.def.id(), address, n, "-", "-", "-",

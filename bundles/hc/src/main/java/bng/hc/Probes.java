@@ -113,6 +113,31 @@ final class Probes {
         return tcp + 20;
     }
 
+    /** An ARP request frame (RFC 826) without padding: Ethernet 14 + ARP 28. */
+    static final int ARP_LENGTH = ETH_HEADER + 28;
+
+    /**
+     * Writes an ARP request "who has {@code dst}, tell {@code src}" to {@code dstMac} (the known
+     * MAC: a unicast poll, RFC 1122 §2.3.2.1; or broadcast); returns the frame length. The bus
+     * pads short frames as the driver requires.
+     */
+    static int arpRequest(byte[] b, long srcMac, long dstMac, int src, int dst) {
+        Macs.write(b, 0, dstMac);
+        Macs.write(b, 6, srcMac);
+        put16(b, 12, 0x0806);
+        int a = ETH_HEADER;
+        put16(b, a, 1); // Ethernet
+        put16(b, a + 2, 0x0800);
+        b[a + 4] = 6;
+        b[a + 5] = 4;
+        put16(b, a + 6, 1); // request
+        Macs.write(b, a + 8, srcMac);
+        put32(b, a + 14, src);
+        Macs.write(b, a + 18, 0);
+        put32(b, a + 24, dst);
+        return ARP_LENGTH;
+    }
+
     private static int ethernet(byte[] b, long dstMac, long srcMac) {
         Macs.write(b, 0, dstMac);
         Macs.write(b, 6, srcMac);

@@ -10,11 +10,13 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs a target's {@code script} (exit status 0 = up) off the scheduler thread: the command waits
  * on a thread of {@code executor} (virtual threads in the module), and the scheduler polls the
- * returned {@link Run} on its next tick. A command that outlives its time limit is killed.
+ * returned {@link Run} on its next tick. A command that outlives its time limit is killed. Also runs
+ * the {@code alert}/{@code upalert} notifications ({@link #fire}), which nobody waits for.
  */
 final class ScriptRunner {
     static final int OUTPUT_LIMIT = 200;
@@ -51,6 +53,24 @@ final class ScriptRunner {
             finish(run, -1, "cannot run: the module is stopping");
         }
         return run;
+    }
+
+    /**
+     * Runs a notification command once ({@code alert}, {@code upalert}) and hands its finished run
+     * to {@code done} on the command's own thread: the caller never waits.
+     */
+    void fire(List<String> command, long limitSeconds, Consumer<Run> done) {
+        try {
+            executor.execute(() -> {
+                Run run = new Run();
+                execute(run, command, Map.of(), limitSeconds);
+                done.accept(run);
+            });
+        } catch (RejectedExecutionException e) {
+            Run run = new Run();
+            finish(run, -1, "cannot run: the module is stopping");
+            done.accept(run);
+        }
     }
 
     private static void execute(Run run, List<String> command, Map<String, String> environment, long limitSeconds) {

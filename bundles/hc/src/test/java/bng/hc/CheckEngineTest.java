@@ -333,4 +333,39 @@ class CheckEngineTest {
         bench.apply("gateway { ping 2,5 }\n"); // a new check starts unknown
         assertEquals(TargetHealth.UNKNOWN, bench.engine.gatewayState());
     }
+
+    @Test
+    void aTimeoutNotLongerThanTheIntervalGetsOneIntervalAndASecond() {
+        bench("target 1 { ipaddr 198.18.0.11 tcpopen 80,5,5 }\nregister target 1\nenable target 1\n");
+        bench.engine.tick();
+        answerSynAck(); // success at t = 1 ms; probes at 5, 10 unanswered
+        bench.advance(5_900 * MS);
+        assertEquals(TargetHealth.UP, bench.health.state(1), "5 s = the interval: one late answer must not flap it");
+        bench.advance(100 * MS); // t = 6.0 s: 5 + 1 s without success
+        assertEquals(TargetHealth.DOWN, bench.health.state(1));
+        assertEquals("tcpopen 80: no answer for 5 s", status(1).reason());
+    }
+
+    @Test
+    void everyTransitionOfOneTarget() {
+        bench(T1);
+        assertEquals(TargetHealth.UNKNOWN, bench.health.state(1)); // enabled: unknown
+        bench.engine.tick();
+        answerSynAck();
+        bench.advance(100 * MS);
+        assertEquals(TargetHealth.UP, bench.health.state(1)); // unknown -> up
+        bench.advance(10 * S);
+        assertEquals(TargetHealth.DOWN, bench.health.state(1)); // up -> down
+        bench.advance(2 * S);
+        answerSynAck();
+        bench.advance(100 * MS);
+        assertEquals(TargetHealth.UP, bench.health.state(1)); // down -> up
+        bench.apply("disable target 1\n");
+        assertEquals(TargetHealth.UNKNOWN, bench.health.state(1)); // up -> disabled: forgotten
+        bench.apply("enable target 1\n");
+        bench.engine.tick();
+        assertEquals(TargetHealth.UNKNOWN, bench.health.state(1)); // enabled again: unknown until checked
+        bench.advance(10_100 * MS);
+        assertEquals(TargetHealth.DOWN, bench.health.state(1)); // unknown -> down
+    }
 }

@@ -38,6 +38,8 @@ final class BalancePlan {
 
     // Targets, by id (0..maxTarget).
     final boolean[] enabled;
+    /** Registered but not enabled ({@code disable target}): its sessions drain, it takes no new one. */
+    final boolean[] draining;
     final int[] address;
     final boolean[] dsr;
     /** The port of the enabled network holding the target's address, -1 when none does. */
@@ -65,12 +67,14 @@ final class BalancePlan {
         cursor = new int[n];
         int maxTarget = c.targets().isEmpty() ? 0 : c.targets().lastKey();
         enabled = new boolean[maxTarget + 1];
+        draining = new boolean[maxTarget + 1];
         address = new int[maxTarget + 1];
         dsr = new boolean[maxTarget + 1];
         outPort = new int[maxTarget + 1];
         java.util.Arrays.fill(outPort, -1);
         for (TargetDef t : c.targets().values()) {
             enabled[t.id()] = t.state() == ObjectState.ENABLED && t.ipaddr() != null;
+            draining[t.id()] = t.state() == ObjectState.REGISTERED && t.ipaddr() != null;
             if (t.ipaddr() != null) {
                 address[t.id()] = ipv4(t.ipaddr());
                 outPort[t.id()] = portOf(c, address[t.id()]);
@@ -160,5 +164,9 @@ final class BalancePlan {
 
     boolean isTarget(int id) {
         return id >= 0 && id < enabled.length && enabled[id];
+    }
+
+    boolean isDraining(int id) {
+        return id >= 0 && id < draining.length && draining[id];
     }
 }

@@ -24,7 +24,8 @@ import org.osgi.service.component.annotations.Reference;
  * flow (a TCP SYN without ACK, any UDP datagram), bound to a target chosen among the server's
  * enabled targets that hc reports up (backups only when no primary is up) by {@code rr} or
  * {@code hash} (Maglev). A TCP segment that is not a SYN and has no session is dropped: the flow
- * started elsewhere or its session expired.
+ * started elsewhere or its session expired. Sessions of a target that goes down move to a healthy
+ * target on their next packet; those of a disabled target drain (see {@link #keeps}).
  *
  * <p>DSR (target {@code dsr enable}): only the Ethernet addresses change (destination = the
  * target's MAC from the neighbour cache, source = the leaving port's MAC) and the frame leaves on
@@ -65,6 +66,8 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
 
     long forwarded;
     long newSessions;
+    /** Sessions moved off a target that went down (or away) by a packet that was not a SYN. */
+    long moved;
     long noSession;
     long noTarget;
     long full;
@@ -109,14 +112,16 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         long key = SessionTable.key(client, p.bySource[s] ? 0 : f.srcPort(), p.serverId[s]);
         int slot = sessions.find(key);
         int target = slot < 0 ? -1 : sessions.target(slot);
-        if (target >= 0 && opens && !usable(p, target)) {
-            sessions.remove(key); // a new flow of a client whose target is out of service: choose again
+        boolean moving = false;
+        if (target >= 0 && !keeps(p, target, opens)) {
+            sessions.remove(key); // out of service for this packet: choose again (see keeps)
+            moving = !opens;
             target = -1;
         }
         if (target >= 0) {
             sessions.touch(slot, flags);
         } else {
-            if (!opens) {
+            if (!opens && !moving) {
                 noSession++;
                 ctx.drop();
                 return;
@@ -139,7 +144,11 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
                 ctx.drop();
                 return;
             }
-            newSessions++;
+            if (moving) {
+                moved++;
+            } else {
+                newSessions++;
+            }
         }
         forward(ctx, f, p, p.serverId[s], target);
     }
@@ -173,6 +182,23 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         sessions.count(server, target, f.length());
         forwarded++;
         ctx.send(out);
+    }
+
+    /**
+     * Whether a session stays on its target for this packet. A packet that may open a flow needs a
+     * target that takes new sessions (enabled and up). Any other packet stays while the target is
+     * enabled and not down (unknown: hc was just re-added or the target re-enabled) or draining
+     * ({@code disable target}: established sessions continue until {@code draintimeout}). A target
+     * that hc reports down lost its connections (its TCP state is gone with it), and one that was
+     * unregistered or removed is gone: the session moves to a healthy target at once, so that a
+     * UDP flow continues there and a TCP connection is answered by that target's RST (RFC 9293
+     * §3.10.7.1) instead of retransmitting into a dead host until the client gives up.
+     */
+    private boolean keeps(BalancePlan p, int target, boolean opens) {
+        if (opens) {
+            return usable(p, target);
+        }
+        return p.isTarget(target) ? health.state(target) != TargetHealth.DOWN : p.isDraining(target);
     }
 
     private boolean usable(BalancePlan p, int target) {
@@ -219,6 +245,7 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
     public void show(List<String> args, StringBuilder out) {
         out.append(String.format("%-14s %d%n", "forwarded", forwarded));
         out.append(String.format("%-14s %d%n", "new-sessions", newSessions));
+        out.append(String.format("%-14s %d%n", "moved", moved));
         out.append(String.format("%-14s %d%n", "no-session", noSession));
         out.append(String.format("%-14s %d%n", "no-target", noTarget));
         out.append(String.format("%-14s %d%n", "table-full", full));

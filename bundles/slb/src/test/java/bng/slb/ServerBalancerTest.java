@@ -483,4 +483,77 @@ class ServerBalancerTest {
         assertEquals(1, sessions.size());
         assertEquals(1, sessions.lookup(SessionTable.key(CLIENT, 0, 1)), "the other server's sessions stay");
     }
+
+    @Test
+    void theSessionsOfADownTargetMoveToAHealthyTargetOnTheirNextPacket() {
+        assertEquals(1, sendTo(syn(CLIENT, 40000, VIP)));
+        assertEquals(1, sendTo(ack(CLIENT, 40000, VIP)));
+        assertEquals(1, sendTo(udp(CLIENT, 5000, UDP_VIP)));
+        down(1);
+        // TCP: the healthy target answers the stray segment with a RST, so the client learns at once.
+        assertEquals(2, sendTo(ack(CLIENT, 40000, VIP)));
+        assertEquals(2, sessions.lookup(SessionTable.key(CLIENT, 0, 1)), "the client is bound to target 2 now");
+        assertEquals(2, sendTo(syn(CLIENT, 40001, VIP)), "its next connection stays there");
+        // UDP: the flow simply continues on the healthy target.
+        assertEquals(2, sendTo(udp(CLIENT, 5000, UDP_VIP)));
+        assertEquals(1, balancer.moved, "a UDP datagram may open a flow: it counts as a new session");
+        // Target 1 comes back: new clients reach it again, the moved ones stay where they are.
+        up(1);
+        int[] per = new int[6];
+        for (int c = 1; c <= 10; c++) {
+            per[sendTo(syn(CLIENT + c, 40000, VIP))]++;
+        }
+        assertEquals(5, per[1]);
+        assertEquals(5, per[2]);
+        assertEquals(2, sendTo(ack(CLIENT, 40001, VIP)));
+    }
+
+    @Test
+    void aSessionOfADownTargetWithNowhereToGoIsDropped() {
+        assertEquals(1, sendTo(syn(CLIENT, 40000, VIP)));
+        down(1, 2, 3);
+        assertDropped(ack(CLIENT, 40000, VIP));
+        assertEquals(1, balancer.noTarget);
+        assertEquals(-1, sessions.lookup(SessionTable.key(CLIENT, 0, 1)));
+    }
+
+    @Test
+    void anUnknownTargetKeepsItsEstablishedSessionsButTakesNoNewConnection() {
+        assertEquals(1, sendTo(syn(CLIENT, 40000, VIP)));
+        health.forget(1); // e.g. just enabled again: not checked yet
+        assertEquals(1, sendTo(ack(CLIENT, 40000, VIP)));
+        assertEquals(2, sendTo(syn(CLIENT, 40001, VIP)));
+        assertEquals(0, balancer.moved);
+    }
+
+    @Test
+    void aDisabledTargetDrainsItsSessionsAndTakesNoNewOne() {
+        assertEquals(1, sendTo(syn(CLIENT, 40000, VIP)));
+        assertEquals(1, sendTo(ack(CLIENT, 40000, VIP)));
+        assertEquals(2, sendTo(syn(CLIENT + 1, 40000, VIP)));
+        Configuration enabled = config(CONFIG);
+        Configuration disabled = ConfigParser.parse("t", "disable target 1", enabled).configuration();
+        balancer.configurationChanged(enabled, disabled);
+        health.forget(1); // hc forgets a target that is not enabled
+        for (int i = 0; i < 3; i++) {
+            assertEquals(1, sendTo(ack(CLIENT, 40000, VIP)), "an established connection continues");
+        }
+        assertEquals(2, sendTo(syn(CLIENT + 2, 40000, VIP)), "no new client");
+        assertEquals(2, sendTo(syn(CLIENT, 40001, VIP)), "no new connection of its clients either");
+        assertEquals(2, sendTo(ack(CLIENT, 40001, VIP)));
+        assertEquals(0, balancer.moved);
+        // Unregistered, it is gone: its sessions move like a dead target's.
+        sessions.insert(SessionTable.key(CLIENT + 5, 0, 1), 1, true, SessionTable.TCP_SYN);
+        balancer.configurationChanged(disabled, ConfigParser.parse("t", "unregister target 1", disabled).configuration());
+        assertEquals(2, sendTo(ack(CLIENT + 5, 40000, VIP)));
+        assertEquals(1, balancer.moved);
+        // Enabled again (and up), it takes new sessions again.
+        balancer.configurationChanged(disabled, enabled);
+        up(1);
+        int[] per = new int[6];
+        for (int c = 10; c < 20; c++) {
+            per[sendTo(syn(CLIENT + c, 40000, VIP))]++;
+        }
+        assertEquals(5, per[1]);
+    }
 }

@@ -17,6 +17,19 @@ public interface NeighbourCache {
     /** The port {@code address} was learnt on, or -1 when unknown. */
     int portOfIpv4(int address);
 
+    /**
+     * Wall-clock time (ms) of the last learn or refresh of {@code address}'s entry (static entries
+     * too: the neighbour's own ARP refreshes them), or -1 when unknown. hc's {@code arp} check.
+     */
+    default long updatedIpv4(int address) {
+        for (Entry e : entries()) {
+            if (e.address() instanceof java.net.Inet4Address a && java.nio.ByteBuffer.wrap(a.getAddress()).getInt() == address) {
+                return e.updatedMillis();
+            }
+        }
+        return -1;
+    }
+
     /** Records (or refreshes) a dynamic entry learnt from an ARP request or reply. */
     void learnIpv4(int address, long mac, int port);
 

@@ -88,6 +88,12 @@ public interface SessionTable {
     /** Counts one packet of {@code bytes} for a server and the target it went to (fast path). */
     void count(int server, int target, int bytes);
 
+    /**
+     * Milliseconds until the sessions of a target taken out of service ({@code disable target}:
+     * {@code set draintimeout}) are removed, 0 when due, -1 when the target is not draining.
+     */
+    long drainMillis(int target);
+
     /** Sessions in the table now. */
     int size();
 

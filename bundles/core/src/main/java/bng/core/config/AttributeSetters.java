@@ -17,7 +17,7 @@ final class AttributeSetters {
     static final List<String> SERVER = List.of("ipaddr", "ipaddr6", "port", "protocol", "targets", "backup", "method",
             "sessionid", "proxy", "prx", "prx6");
     static final List<String> TARGET = List.of("ipaddr", "ipaddr6", "port", "protocol", "tcpopen", "ping", "ping6",
-            "agent", "agent6", "script", "dsr", "weight");
+            "agent", "agent6", "arp", "script", "alert", "upalert", "dsr", "weight");
     static final List<String> GATEWAY = List.of("ipaddr", "ping");
     static final List<String> VRRP = List.of("vrid", "priority", "network", "tracking");
 
@@ -115,7 +115,10 @@ final class AttributeSetters {
             case "ping6" -> set(ping(v, what), x -> b.ping6 = x);
             case "agent" -> set(agent(v, what), x -> b.agent = x);
             case "agent6" -> set(agent(v, what), x -> b.agent6 = x);
+            case "arp" -> set(ping(v, what), x -> b.arp = x);
             case "script" -> set(values.text(v, what), x -> b.script = x);
+            case "alert" -> set(values.text(v, what), x -> b.alert = x);
+            case "upalert" -> set(values.text(v, what), x -> b.upalert = x);
             case "dsr" -> set(values.enable(v, what), x -> b.dsr = x);
             default -> set(values.number(v, what, 1, 65535), x -> b.weight = x);
         }

@@ -118,7 +118,10 @@ public final class ConfigWriter {
             attribute("ping6", d.ping6());
             attribute("agent", d.agent());
             attribute("agent6", d.agent6());
+            attribute("arp", d.arp());
             attribute("script", d.script() == null ? null : quoted(d.script()));
+            attribute("alert", d.alert() == null ? null : quoted(d.alert()));
+            attribute("upalert", d.upalert() == null ? null : quoted(d.upalert()));
             attribute("weight", d.weight() == 1 ? null : d.weight());
             attribute("dsr", d.dsr() ? "enable" : null);
             close();

@@ -23,6 +23,8 @@ public enum Setting {
     SYNCTIMEOUT(1, 86400, 30),
     /** Capacity of the session table (entries). */
     SESSIONS(1, 100_000_000, 1_048_576),
+    /** Seconds a disabled target's sessions may continue before they are removed (0 = at once). */
+    DRAINTIMEOUT(0, 86400, 300),
     BMDURATION(1, 86400, 300),
     BMPSIZE(60, 9018, 1514),
     BMWSIZE(1, 1024, 16);

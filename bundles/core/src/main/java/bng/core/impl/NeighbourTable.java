@@ -69,6 +69,13 @@ public final class NeighbourTable implements NeighbourCache, ShowTopic {
     }
 
     @Override
+    public long updatedIpv4(int address) {
+        Table t = table;
+        int i = t.slot(address);
+        return t.used[i] ? t.updated[i] : -1;
+    }
+
+    @Override
     public int portOfIpv4(int address) {
         Table t = table;
         int i = t.slot(address);

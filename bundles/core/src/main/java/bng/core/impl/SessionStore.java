@@ -3,7 +3,9 @@ package bng.core.impl;
 import bng.core.api.ConfigListener;
 import bng.core.api.SessionTable;
 import bng.core.config.Configuration;
+import bng.core.config.ObjectState;
 import bng.core.config.Setting;
+import bng.core.config.TargetDef;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executors;
@@ -124,6 +126,13 @@ public final class SessionStore implements SessionTable, ConfigListener {
     private final long[] targetPackets = new long[MAX_ID + 1];
     private final long[] targetBytes = new long[MAX_ID + 1];
 
+    /**
+     * Per target: the tick from which the sweeper removes its sessions, or -1. Set when an enabled
+     * target is disabled ({@code draintimeout} later) or unregistered or removed (at once), cleared
+     * when it is enabled again. Written under the monitor, read by the sweeper (also under it).
+     */
+    private final int[] drainUntil = new int[MAX_ID + 1];
+
     private ScheduledExecutorService ticker;
     private long startNanos;
 
@@ -134,6 +143,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
     /** A table of {@code capacity} sessions with the default timeouts and no ticker (tests). */
     public SessionStore(int capacity) {
         table = new Table(capacity, 0);
+        java.util.Arrays.fill(drainUntil, -1);
         timeouts(Configuration.empty());
     }
 
@@ -166,6 +176,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
     @Override
     public synchronized void configurationChanged(Configuration previous, Configuration current) {
         timeouts(current);
+        drains(previous, current);
         int capacity = (int) current.setting(Setting.SESSIONS);
         Table old = table;
         if (capacity != old.capacity) {
@@ -178,6 +189,36 @@ public final class SessionStore implements SessionTable, ConfigListener {
         tcpTicks = (int) c.setting(Setting.TCPTIMEOUT) * 10;
         udpTicks = (int) c.setting(Setting.UDPTIMEOUT) * 10;
         stickyTicks = (int) c.setting(Setting.SESSIONTIMEOUT) * 10;
+    }
+
+    /** A target leaving service drains (disabled) or loses its sessions (unregistered, removed). */
+    private void drains(Configuration previous, Configuration current) {
+        int now = (int) tick;
+        int drainTicks = (int) current.setting(Setting.DRAINTIMEOUT) * 10;
+        for (TargetDef was : previous.targets().values()) {
+            if (was.state() != ObjectState.ENABLED) {
+                continue;
+            }
+            TargetDef is = current.targets().get(was.id());
+            if (is == null || is.state() == ObjectState.DEFINED) {
+                drainUntil[was.id()] = now;
+            } else if (is.state() == ObjectState.REGISTERED) {
+                drainUntil[was.id()] = now + drainTicks;
+            }
+        }
+        for (TargetDef is : current.targets().values()) {
+            if (is.state() == ObjectState.ENABLED) {
+                drainUntil[is.id()] = -1;
+            }
+        }
+    }
+
+    @Override
+    public synchronized long drainMillis(int target) {
+        if (target < 0 || target > MAX_ID || drainUntil[target] < 0) {
+            return -1;
+        }
+        return Math.max(0, drainUntil[target] - tick) * TICK_MILLIS;
     }
 
     private void recreate(Table old, int capacity) {
@@ -493,7 +534,8 @@ public final class SessionStore implements SessionTable, ConfigListener {
             if (!isKey(k) || t.targets[i] < 0) {
                 continue;
             }
-            if (now - t.seen[i] > timeoutTicks(k, t.states[i]) && removeAt(t, i, k)) {
+            int d = drainUntil[t.targets[i] & MAX_ID];
+            if ((now - t.seen[i] > timeoutTicks(k, t.states[i]) || (d >= 0 && now >= d)) && removeAt(t, i, k)) {
                 n++;
             } else if (indexOf(t, k) != i && removeAt(t, i, k)) {
                 n++; // a late duplicate (see insert): lookups find the earlier copy, this one is garbage

@@ -17,8 +17,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * {@code show targets}: each target's checks, its state ({@code disabled} when not enabled in the
- * configuration, else hc's {@code up}/{@code down}/{@code unknown}), since when (last transition,
+ * {@code show targets}: each target's checks, its state ({@code draining} when not enabled in the
+ * configuration but some of its sessions continue, {@code disabled} when none is left, else hc's
+ * {@code up}/{@code down}/{@code unknown}), since when (last transition,
  * local time) and why, and its session and packet counters. The reason is free text, so it is
  * the last column.
  */
@@ -44,10 +45,17 @@ public final class TargetsTopic implements ShowTopic {
             TargetHealth.Status st = statuses.get(d.id());
             boolean enabled = d.state() == ObjectState.ENABLED;
             SessionTable.Counters n = sessions.targetCounters(d.id());
+            boolean draining = !enabled && n.active() > 0;
+            String reason = st == null || st.reason().isEmpty() ? null : st.reason();
+            if (draining) {
+                long left = sessions.drainMillis(d.id());
+                reason = "disabled: " + n.active() + (n.active() == 1 ? " session continues" : " sessions continue")
+                    + (left < 0 ? "" : ", removed in " + (left + 999) / 1000 + " s");
+            }
             t.row(d.id(), d.ipaddr() == null ? null : IpAddresses.format(d.ipaddr()), d.port(), checks(d),
-                enabled ? TargetHealth.name(health.state(d.id())) : "disabled",
-                st == null ? null : SINCE.format(java.time.Instant.ofEpochMilli(st.sinceMillis())),
-                n.active(), n.packets(), st == null || st.reason().isEmpty() ? null : st.reason());
+                enabled ? TargetHealth.name(health.state(d.id())) : draining ? "draining" : "disabled",
+                st == null || !enabled ? null : SINCE.format(java.time.Instant.ofEpochMilli(st.sinceMillis())),
+                n.active(), n.packets(), reason);
         }
         t.appendTo(out);
     }
@@ -68,6 +76,9 @@ public final class TargetsTopic implements ShowTopic {
         }
         if (d.agent6() != null) {
             l.add("agent6 " + d.agent6());
+        }
+        if (d.arp() != null) {
+            l.add("arp " + d.arp());
         }
         if (d.script() != null) {
             l.add("script");

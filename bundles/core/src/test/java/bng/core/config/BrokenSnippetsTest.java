@@ -22,7 +22,7 @@ class BrokenSnippetsTest {
                 broken("}", "b.conf:1:1: expected a statement keyword (" + STATEMENTS + "), found '}'"),
                 broken("target 1 {\n  wieght 5\n}",
                         "b.conf:2:3: unknown target attribute 'wieght'; expected one of ipaddr, ipaddr6, port, "
-                                + "protocol, tcpopen, ping, ping6, agent, agent6, script, dsr, weight"),
+                                + "protocol, tcpopen, ping, ping6, agent, agent6, arp, script, alert, upalert, dsr, weight"),
                 broken("target 1 weight 0", "b.conf:1:17: target 1 weight: expected a number 1..65535, found '0'"),
                 broken("target 1 weight",
                         "b.conf:1:16: target 1 weight: expected a number 1..65535, found end of input"),
@@ -95,10 +95,14 @@ class BrokenSnippetsTest {
                         + "such as vrrp,arp,slb, found 'vrrp,,arp'"),
                 broken("set foo 1", "b.conf:1:5: unknown set parameter 'foo'; expected one of ipforwarding, "
                         + "vrrppreempt, vrrppreemptts, multithreading, sessionautoresync, sessionsyncack, "
-                        + "sessiontimeout, tcptimeout, udptimeout, synctimeout, sessions, bmduration, bmpsize, bmwsize"),
+                        + "sessiontimeout, tcptimeout, udptimeout, synctimeout, sessions, draintimeout, bmduration, bmpsize, bmwsize"),
+                broken("target 1 alert", "b.conf:1:15: target 1 alert: expected a name or a quoted string, found end of input"),
+                broken("target 1 {\n  upalert {\n}", "b.conf:2:11: target 1 upalert: expected a name or a quoted string, found '{'"),
+                broken("target 1 arp 0,5", "b.conf:1:14: target 1 arp: expected interval,timeout (1..3600,1..86400), found '0,5'"),
+                broken("set draintimeout 86401", "b.conf:1:18: set draintimeout: expected a number 0..86400, found '86401'"),
                 broken("set ipforwarding 2", "b.conf:1:18: set ipforwarding: expected a number 0..1, found '2'"),
                 broken("target 1 { { { { } } } }", "b.conf:1:12: expected target attribute (ipaddr, ipaddr6, port, "
-                        + "protocol, tcpopen, ping, ping6, agent, agent6, script, dsr, weight), found '{'",
+                        + "protocol, tcpopen, ping, ping6, agent, agent6, arp, script, alert, upalert, dsr, weight), found '{'",
                         "b.conf:1:20: expected end of line, found '}'"),
                 broken("target 1 {\n  port 80 }\ntarget 2 { port 81 } junk",
                         "b.conf:3:22: expected end of line, found 'junk'"),

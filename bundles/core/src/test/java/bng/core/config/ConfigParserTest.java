@@ -164,6 +164,27 @@ class ConfigParserTest {
     }
 
     @Test
+    void targetAlertsAndArpCheck() {
+        Configuration c = ok("""
+                set draintimeout 60
+                target 4 {
+                    ipaddr 198.18.0.14
+                    arp 2,6
+                    alert "/usr/local/bin/page-ops --down"
+                    upalert /usr/local/bin/page-ops
+                }
+                """);
+        TargetDef t = c.targets().get(4);
+        assertEquals(new PingCheck(2, 6), t.arp());
+        assertEquals("/usr/local/bin/page-ops --down", t.alert());
+        assertEquals("/usr/local/bin/page-ops", t.upalert());
+        assertEquals(60, c.setting(Setting.DRAINTIMEOUT));
+        assertEquals(300, Configuration.empty().setting(Setting.DRAINTIMEOUT));
+        // What save writes reads back as the same configuration.
+        assertEquals(c, ConfigParser.parse("s.conf", ConfigWriter.save(c, "test"), Configuration.empty()).configuration());
+    }
+
+    @Test
     void anyErrorAppliesNothing() {
         ConfigResult r = ConfigParser.parse("t.conf", "target 1 weight 5\ntarget 2 weight 0\n", Configuration.empty());
         assertFalse(r.ok());

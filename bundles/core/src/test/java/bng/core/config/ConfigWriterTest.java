@@ -195,7 +195,10 @@ class ConfigWriterTest {
             b.ping6 = maybe(() -> new PingCheck(1 + random.nextInt(3600), 1 + random.nextInt(86400)));
             b.agent = maybe(() -> new AgentCheck(port(), 1 + random.nextInt(3600), 1 + random.nextInt(86400)));
             b.agent6 = maybe(() -> new AgentCheck(port(), 1 + random.nextInt(3600), 1 + random.nextInt(86400)));
+            b.arp = maybe(() -> new PingCheck(1 + random.nextInt(3600), 1 + random.nextInt(86400)));
             b.script = maybe(this::name);
+            b.alert = maybe(this::name);
+            b.upalert = maybe(this::name);
             b.weight = 1 + random.nextInt(random.nextBoolean() ? 2 : 65535);
             b.dsr = random.nextBoolean();
             // a DSR target has no port of its own, so it never conflicts with a server's port

@@ -17,7 +17,7 @@ class HostileInputTest {
             "disable", "unregister", "name", "access", "raw", "threads", "trackval", "addr", "mask", "real", "virt",
             "mask6", "real6", "virt6", "nat", "inside", "outside", "syncpeer", "ipaddr", "ipaddr6", "port", "protocol",
             "tcp", "udp", "method", "rr", "rndagent", "sessionid", "src+port", "proxy", "prx", "prx6", "backup",
-            "tcpopen", "ping", "ping6", "agent", "agent6", "script", "dsr", "weight", "vrid", "priority", "tracking",
+            "tcpopen", "ping", "ping6", "agent", "agent6", "arp", "script", "alert", "upalert", "dsr", "weight", "vrid", "priority", "tracking",
             "ipforwarding", "sessions", "0", "1", "2", "3", "80", "65536", "99999999999999999999", "-1", "1,2",
             "1,1", "1,,", ",", "80,3,10", "3,8", "198.18.0.1", "198.18.0.0", "255.255.255.0", "24", "2001:db8::1",
             "::", "1::2::3", "{", "}", "\n", "\n", "\n", "//", "\"", "\"quoted text\"", "\t", "\r\n", "\u0000",

@@ -253,4 +253,52 @@ class SessionStoreTest {
             assertEquals(n, s.serverCounters(1).newSessions());
         }
     }
+
+    @Test
+    void aDisabledTargetsSessionsLastTheDrainTimeoutThenGo() {
+        String targets = """
+            target 1 ipaddr 198.18.0.11
+            target 2 ipaddr 198.18.0.12
+            target 3 ipaddr 198.18.0.13
+            register targets 1,2,3
+            enable targets 1,2,3
+            """;
+        Configuration on = config(targets + "set draintimeout 60\n");
+        SessionStore s = new SessionStore(16);
+        s.configurationChanged(Configuration.empty(), on);
+        long a = SessionTable.key(CLIENT, 0, 1);
+        long b = SessionTable.key(CLIENT + 1, 0, 1);
+        long c = SessionTable.key(CLIENT + 2, 0, 1);
+        s.insert(a, 1, true, SYN);
+        s.insert(b, 2, true, SYN);
+        s.insert(c, 3, true, SYN);
+        assertEquals(-1, s.drainMillis(1));
+        Configuration off = config(targets + "set draintimeout 60\ndisable target 1\nunregister target 3\n");
+        s.configurationChanged(on, off);
+        assertEquals(60_000, s.drainMillis(1));
+        assertEquals(0, s.drainMillis(3), "unregistered: its sessions go at once");
+        assertEquals(1, s.sweepAll());
+        assertEquals(-1, s.lookup(c));
+        s.advance(25_000);
+        s.touch(s.find(a), ACK); // still in use: draining is not idleness
+        s.touch(s.find(b), ACK);
+        s.advance(25_000);
+        s.touch(s.find(a), ACK);
+        s.touch(s.find(b), ACK);
+        assertEquals(0, s.sweepAll());
+        assertEquals(1, s.lookup(a), "an established session continues while its target drains");
+        s.advance(10_000);
+        assertEquals(0, s.drainMillis(1));
+        assertEquals(1, s.sweepAll());
+        assertEquals(-1, s.lookup(a), "removed at the drain timeout");
+        assertEquals(2, s.lookup(b));
+        // Enabled again: no drain any more, its new sessions stay.
+        s.configurationChanged(off, on);
+        assertEquals(-1, s.drainMillis(1));
+        s.insert(a, 1, true, SYN);
+        s.advance(120_000);
+        s.touch(s.find(a), ACK);
+        assertEquals(0, s.sweepAll());
+        assertEquals(1, s.lookup(a));
+    }
 }

@@ -134,6 +134,24 @@ class SlbTopicsTest {
     }
 
     @Test
+    void aDisabledTargetDrainsThenIsDisabled() {
+        health.report(1, TargetHealth.UP, "tcpopen 80: SYN-ACK in 0.3 ms");
+        sessions.insert(SessionTable.key(0xc6120010, 0, 1), 1, true, SessionTable.TCP_SYN);
+        Configuration disabled = ConfigParser.parse("t.conf", "set sessions 1000\nset draintimeout 20\ndisable target 1", config)
+            .configuration();
+        sessions.configurationChanged(config, disabled);
+        health.forget(1); // what hc does for a target that is no longer enabled
+        config = disabled;
+        String row = targets().lines().toList().get(1);
+        assertTrue(row.matches("1 +198\\.18\\.0\\.11 +80 +tcpopen 80,3,10 +draining +- +1 +0 +"
+            + "disabled: 1 session continues, removed in 20 s"), row);
+        sessions.advance(20_000);
+        assertEquals(1, sessions.sweepAll());
+        row = targets().lines().toList().get(1);
+        assertTrue(row.matches("1 +198\\.18\\.0\\.11 +80 +tcpopen 80,3,10 +disabled +- +0 +0 +-"), row);
+    }
+
+    @Test
     void showSessionsWithFilters() {
         sessions.insert(SessionTable.key(0xc6120010, 0, 1), 1, true, SessionTable.TCP_SYN);
         sessions.insert(SessionTable.key(0xc6120011, 40000, 2), 3, false, 0);

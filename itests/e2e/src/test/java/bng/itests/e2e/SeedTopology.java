@@ -25,9 +25,15 @@ final class SeedTopology implements AutoCloseable {
     final Path dir;
 
     SeedTopology(Path home, Path dir) {
+        this(home, dir, "");
+    }
+
+    /** @param tag a few letters of the test class, so that classes running at once never share a namespace */
+    SeedTopology(Path home, Path dir, String tag) {
         this.seedNet = home.resolve("bin/seed-net");
         this.dir = dir;
-        this.prefix = "bnge" + (ProcessHandle.current().pid() % 100000);
+        // "v" + prefix + "t1" names a veth: at most 15 characters.
+        this.prefix = "bnge" + tag + (ProcessHandle.current().pid() % (tag.isEmpty() ? 100000 : 10000));
         sw = prefix + "sw";
         router = prefix + "rt";
         bng = prefix + "lb";
@@ -46,6 +52,21 @@ final class SeedTopology implements AutoCloseable {
     /** The seed's configuration with the addresses filled in (examples/dsr.conf). */
     static String seedConfig(Path home) throws IOException {
         return Files.readString(home.resolve("examples/dsr.conf"));
+    }
+
+    /** Stops the web server of target {@code t} ("t1", "t2"): nginx's fast shutdown, then waits for it to be gone. */
+    void stopWeb(String t) throws InterruptedException {
+        Sh.must("ip", "netns", "exec", prefix + t, "nginx", "-s", "stop", "-c", dir.resolve(t + "/nginx.conf").toString());
+        Path pid = dir.resolve(t + "/nginx.pid");
+        long end = System.currentTimeMillis() + 10_000;
+        while (Files.exists(pid) && System.currentTimeMillis() < end) {
+            Thread.sleep(50);
+        }
+    }
+
+    /** Starts target {@code t}'s web server again. */
+    void startWeb(String t) {
+        Sh.must("ip", "netns", "exec", prefix + t, "nginx", "-c", dir.resolve(t + "/nginx.conf").toString());
     }
 
     @Override
