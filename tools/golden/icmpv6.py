@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Independent generator of the ICMPv6 / neighbour discovery golden frames in bng's unit tests.
+
+Builds each frame from scratch with Python's ipaddress module and its own RFC 1071 sum over the
+RFC 8200 §8.1 pseudo header, sharing no code with bng. Run it and paste a frame into a test:
+    python3 tools/golden/icmpv6.py
+"""
+import ipaddress
+import struct
+
+
+def mac(s):
+    return bytes.fromhex(s.replace(":", ""))
+
+
+def ip6(s):
+    return ipaddress.IPv6Address(s).packed
+
+
+def csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return (~s) & 0xFFFF
+
+
+def icmp6(src, dst, body, hop=255):
+    """IPv6 header + ICMPv6 message whose checksum field (bytes 2-3 of body) is filled in."""
+    pseudo = src + dst + struct.pack("!I3xB", len(body), 58)
+    c = csum(pseudo + body)
+    body = body[:2] + struct.pack("!H", c) + body[4:]
+    hdr = struct.pack("!IHBB", 0x60000000, len(body), 58, hop) + src + dst
+    return hdr + body
+
+
+def eth(dst, src, payload, vlan=None):
+    tag = b"" if vlan is None else struct.pack("!HH", 0x8100, vlan)
+    return mac(dst) + mac(src) + tag + struct.pack("!H", 0x86DD) + payload
+
+
+def ns(target, lla=None):
+    body = struct.pack("!BBHI", 135, 0, 0, 0) + ip6(target)
+    if lla:
+        body += bytes([1, 1]) + mac(lla)
+    return body
+
+
+def na(target, flags, lla=None):
+    body = struct.pack("!BBHI", 136, 0, 0, flags << 29) + ip6(target)
+    if lla:
+        body += bytes([2, 1]) + mac(lla)
+    return body
+
+
+def echo(t, ident, seq, data):
+    return struct.pack("!BBHHH", t, 0, 0, ident, seq) + data
+
+
+def solicited_node(a):
+    b = ip6(a)
+    return str(ipaddress.IPv6Address(bytes.fromhex("ff02" + "00" * 8 + "0001ff") + b[13:]))
+
+
+def group_mac(a):
+    return "33:33:" + ":".join("%02x" % x for x in ip6(a)[12:])
+
+
+S, O = 2, 1  # the NA flags R, S, O are bits 31..29: shifted by 29, S = 0b010, O = 0b001
+BNG = "02:00:00:00:00:01"
+HOST = "02:00:00:00:00:0a"
+T1 = "02:00:00:00:00:0b"
+DATA = bytes(range(0x10, 0x20))
+
+frames = {}
+frames["NS_VIP"] = eth(group_mac(solicited_node("2001:db8::100")), HOST,
+                       icmp6(ip6("2001:db8::a"), ip6(solicited_node("2001:db8::100")), ns("2001:db8::100", HOST)))
+frames["NA_VIP"] = eth(HOST, BNG, icmp6(ip6("2001:db8::100"), ip6("2001:db8::a"), na("2001:db8::100", S | O, BNG)))
+frames["NS_REAL_UNICAST"] = eth(BNG, HOST, icmp6(ip6("2001:db8::a"), ip6("2001:db8::1"), ns("2001:db8::1", HOST)))
+frames["NA_REAL"] = eth(HOST, BNG, icmp6(ip6("2001:db8::1"), ip6("2001:db8::a"), na("2001:db8::1", S | O, BNG)))
+frames["NS_DAD"] = eth(group_mac(solicited_node("2001:db8::1")), "02:00:00:00:00:0d",
+                       icmp6(ip6("::"), ip6(solicited_node("2001:db8::1")), ns("2001:db8::1")))
+frames["NA_DAD"] = eth("33:33:00:00:00:01", BNG, icmp6(ip6("2001:db8::1"), ip6("ff02::1"), na("2001:db8::1", O, BNG)))
+frames["NS_LINK_LOCAL"] = eth(group_mac(solicited_node("2001:db8::2")), HOST,
+                              icmp6(ip6("fe80::a"), ip6(solicited_node("2001:db8::2")), ns("2001:db8::2", HOST)))
+frames["NA_LINK_LOCAL"] = eth(HOST, BNG, icmp6(ip6("2001:db8::2"), ip6("fe80::a"), na("2001:db8::2", S | O, BNG)))
+frames["NS_VLAN"] = eth(group_mac(solicited_node("2001:db8::100")), HOST,
+                        icmp6(ip6("2001:db8::a"), ip6(solicited_node("2001:db8::100")), ns("2001:db8::100", HOST)), 100)
+frames["NA_VLAN"] = eth(HOST, BNG, icmp6(ip6("2001:db8::100"), ip6("2001:db8::a"), na("2001:db8::100", S | O, BNG)), 100)
+frames["NS_HOP64"] = eth(group_mac(solicited_node("2001:db8::100")), HOST,
+                         icmp6(ip6("2001:db8::a"), ip6(solicited_node("2001:db8::100")), ns("2001:db8::100", HOST), 64))
+frames["NS_NOT_OWNED"] = eth(group_mac(solicited_node("2001:db8::11")), HOST,
+                             icmp6(ip6("2001:db8::a"), ip6(solicited_node("2001:db8::11")), ns("2001:db8::11", HOST)))
+frames["NA_FROM_T1"] = eth(BNG, T1, icmp6(ip6("2001:db8::11"), ip6("2001:db8::1"), na("2001:db8::11", S | O, T1)))
+frames["NA_MULTICAST_SOLICITED"] = eth("33:33:00:00:00:01", T1,
+                                       icmp6(ip6("2001:db8::11"), ip6("ff02::1"), na("2001:db8::11", S | O, T1)))
+frames["NS_OPTION_LENGTH_0"] = eth(group_mac(solicited_node("2001:db8::100")), HOST, icmp6(
+    ip6("2001:db8::a"), ip6(solicited_node("2001:db8::100")), ns("2001:db8::100") + bytes([1, 0]) + mac(HOST)))
+# bng's own: the resolver's solicitation for target 1 from real6, the announcement of real6.
+frames["NS_RESOLVE_T1"] = eth(group_mac(solicited_node("2001:db8::11")), BNG,
+                              icmp6(ip6("2001:db8::1"), ip6(solicited_node("2001:db8::11")), ns("2001:db8::11", BNG)))
+frames["NA_UNSOLICITED_REAL"] = eth("33:33:00:00:00:01", BNG,
+                                    icmp6(ip6("2001:db8::1"), ip6("ff02::1"), na("2001:db8::1", O, BNG)))
+# ICMPv6 echo (RFC 4443 §4): request to the VIP and the reply bng writes over it (hop limit 64).
+frames["ECHO6_REQUEST"] = eth(BNG, HOST, icmp6(ip6("2001:db8::a"), ip6("2001:db8::100"),
+                                               echo(128, 0x1234, 1, DATA), 63))
+frames["ECHO6_REPLY"] = eth(HOST, BNG, icmp6(ip6("2001:db8::100"), ip6("2001:db8::a"),
+                                             echo(129, 0x1234, 1, DATA), 64))
+frames["ECHO6_NOT_OWNED"] = eth(BNG, HOST, icmp6(ip6("2001:db8::a"), ip6("2001:db8::77"),
+                                                 echo(128, 0x1234, 1, DATA), 63))
+bad = bytearray(frames["ECHO6_REQUEST"])
+bad[14 + 40 + 3] ^= 1
+frames["ECHO6_BAD_CHECKSUM"] = bytes(bad)
+# The health checker's ping6 probe: real6 -> target 1, id 0xb6 (bng's), seq 7, 8 bytes of zero.
+frames["PING6_PROBE_T1"] = eth(T1, BNG, icmp6(ip6("2001:db8::1"), ip6("2001:db8::11"),
+                                              echo(128, 0xb6, 7, bytes(8)), 64))
+frames["PING6_ANSWER_T1"] = eth(BNG, T1, icmp6(ip6("2001:db8::11"), ip6("2001:db8::1"),
+                                               echo(129, 0xb6, 7, bytes(8)), 64))
+
+if __name__ == "__main__":
+    for k, v in frames.items():
+        print(k, v.hex())
