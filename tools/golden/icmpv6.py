@@ -112,11 +112,37 @@ frames["ECHO6_NOT_OWNED"] = eth(BNG, HOST, icmp6(ip6("2001:db8::a"), ip6("2001:d
 bad = bytearray(frames["ECHO6_REQUEST"])
 bad[14 + 40 + 3] ^= 1
 frames["ECHO6_BAD_CHECKSUM"] = bytes(bad)
-# The health checker's ping6 probe: real6 -> target 1, id 0xb6 (bng's), seq 7, 8 bytes of zero.
-frames["PING6_PROBE_T1"] = eth(T1, BNG, icmp6(ip6("2001:db8::1"), ip6("2001:db8::11"),
-                                              echo(128, 0xb6, 7, bytes(8)), 64))
-frames["PING6_ANSWER_T1"] = eth(BNG, T1, icmp6(ip6("2001:db8::11"), ip6("2001:db8::1"),
-                                               echo(129, 0xb6, 7, bytes(8)), 64))
+# The health checker's probes over IPv6 (hc's CheckEngine test: slots 0, 1, 2; ISN/token 0x12345678):
+# tcpopen 80 from real6 2001:db8::1 port 61000, ping6 (identifier "hc", sequence = slot 1, the
+# 32-byte ping pattern), agent6 10000 from port 61002; and the target's answers.
+REAL6, TGT6 = ip6("2001:db8::1"), ip6("2001:db8::11")
+
+
+def tcp6(src, dst, sport, dport, seq, ack, flags, window, opts=b""):
+    off = (20 + len(opts)) // 4
+    seg = struct.pack("!HHIIBBHHH", sport, dport, seq, ack, off << 4, flags, window, 0, 0) + opts
+    c = csum(src + dst + struct.pack("!I3xB", len(seg), 6) + seg)
+    seg = seg[:16] + struct.pack("!H", c) + seg[18:]
+    return struct.pack("!IHBB", 0x60000000, len(seg), 6, 64) + src + dst + seg
+
+
+def udp6(src, dst, sport, dport, payload):
+    d = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+    c = csum(src + dst + struct.pack("!I3xB", len(d), 17) + d) or 0xFFFF
+    d = d[:6] + struct.pack("!H", c) + d[8:]
+    return struct.pack("!IHBB", 0x60000000, len(d), 17, 64) + src + dst + d
+
+
+PING = bytes(range(0x10, 0x30))
+frames["HC_SYN6"] = eth(T1, BNG, tcp6(REAL6, TGT6, 61000, 80, 0x12345678, 0, 0x02, 64240, bytes([2, 4, 0x05, 0xA0])))
+frames["HC_SYNACK6"] = eth(BNG, T1, tcp6(TGT6, REAL6, 80, 61000, 0x1000, 0x12345679, 0x12, 64800))
+frames["HC_RST6"] = eth(T1, BNG, tcp6(REAL6, TGT6, 61000, 80, 0x12345679, 0, 0x04, 0))
+frames["HC_RSTACK6"] = eth(BNG, T1, tcp6(TGT6, REAL6, 80, 61000, 0, 0x12345679, 0x14, 0))
+frames["HC_ECHO6"] = eth(T1, BNG, icmp6(REAL6, TGT6, echo(128, 0x6863, 1, PING), 64))
+frames["HC_ECHO6_REPLY"] = eth(BNG, T1, icmp6(TGT6, REAL6, echo(129, 0x6863, 1, PING), 64))
+frames["HC_AGENT6"] = eth(T1, BNG, udp6(REAL6, TGT6, 61002, 10000, b"bnga" + struct.pack("!I", 0x12345678)))
+frames["HC_AGENT6_REPLY"] = eth(BNG, T1, udp6(TGT6, REAL6, 10000, 61002,
+                                              b"bnga" + struct.pack("!II", 0x12345678, 42)))
 
 if __name__ == "__main__":
     for k, v in frames.items():
