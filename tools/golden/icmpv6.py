@@ -143,6 +143,12 @@ frames["HC_ECHO6_REPLY"] = eth(BNG, T1, icmp6(TGT6, REAL6, echo(129, 0x6863, 1, 
 frames["HC_AGENT6"] = eth(T1, BNG, udp6(REAL6, TGT6, 61002, 10000, b"bnga" + struct.pack("!I", 0x12345678)))
 frames["HC_AGENT6_REPLY"] = eth(BNG, T1, udp6(TGT6, REAL6, 10000, 61002,
                                               b"bnga" + struct.pack("!II", 0x12345678, 42)))
+# slb over IPv6 (DSR): a client's SYN to the VIP, and the same frame leaving for target 1 (MACs only).
+SYN_OPTS = bytes([2, 4, 0x05, 0xA0])
+frames["SLB6_SYN"] = eth(BNG, HOST, tcp6(ip6("2001:db8::a0"), ip6("2001:db8::100"), 40000, 80, 0x1000, 0, 0x02, 64800,
+                                         SYN_OPTS))
+frames["SLB6_SYN_TO_T1"] = eth("02:00:00:00:00:11", BNG, tcp6(ip6("2001:db8::a0"), ip6("2001:db8::100"), 40000, 80,
+                                                              0x1000, 0, 0x02, 64800, SYN_OPTS))
 
 if __name__ == "__main__":
     for k, v in frames.items():
