@@ -187,7 +187,7 @@ public final class NeighbourTable implements NeighbourCache, ShowTopic {
         out.append(String.format("%-16s %-17s %-5s %-8s %s%n", "address", "mac", "port", "type", "age"));
         for (Entry e : entries()) {
             // IPv6 addresses are longer than the column: the row runs wider, IPv4 rows keep their layout.
-            out.append(String.format("%-16s %-17s %-5d %-8s %s%n", e.address().getHostAddress(), Macs.format(e.mac()), e.port(),
+            out.append(String.format("%-16s %-17s %-5d %-8s %s%n", bng.core.config.IpAddresses.format(e.address()), Macs.format(e.mac()), e.port(),
                 e.isStatic() ? "static" : "dynamic", e.isStatic() ? "-" : ((now - e.updatedMillis()) / 1000) + "s"));
         }
     }

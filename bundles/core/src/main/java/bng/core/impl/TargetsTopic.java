@@ -44,7 +44,8 @@ public final class TargetsTopic implements ShowTopic {
             TargetHealth.Status st = statuses.get(d.id());
             boolean enabled = d.state() == ObjectState.ENABLED;
             SessionTable.Counters n = sessions.targetCounters(d.id());
-            t.row(d.id(), d.ipaddr() == null ? null : IpAddresses.format(d.ipaddr()), d.port(), checks(d),
+            t.row(d.id(), d.ipaddr() != null ? IpAddresses.format(d.ipaddr())
+                    : d.ipaddr6() != null ? IpAddresses.format(d.ipaddr6()) : null, d.port(), checks(d),
                 enabled ? TargetHealth.name(health.state(d.id())) : "disabled",
                 st == null ? null : SINCE.format(java.time.Instant.ofEpochMilli(st.sinceMillis())),
                 n.active(), n.packets(), st == null || st.reason().isEmpty() ? null : st.reason());

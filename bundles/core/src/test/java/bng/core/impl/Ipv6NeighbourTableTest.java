@@ -59,7 +59,7 @@ class Ipv6NeighbourTableTest {
             e.stream().map(x -> x.address().getHostAddress()).toList());
         StringBuilder out = new StringBuilder();
         t.show(List.of(), out);
-        assertTrue(out.toString().contains("2001:db8:0:0:0:0:1:1 02:00:00:00:01:01"), out.toString());
+        assertTrue(out.toString().contains("2001:db8::1:1    02:00:00:00:01:01"), out.toString());
     }
 
     @Test
