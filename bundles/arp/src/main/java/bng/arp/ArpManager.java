@@ -36,12 +36,16 @@ public final class ArpManager implements ConfigListener {
     private volatile Configuration config = Configuration.empty();
     private GratuitousArp announcer;
     private Resolver resolver;
+    private UnsolicitedNa announcer6;
+    private Resolver6 resolver6;
     private ScheduledExecutorService scheduler;
 
     @Activate
     synchronized void activate() {
         announcer = new GratuitousArp(ports);
         resolver = new Resolver(ports, neighbours);
+        announcer6 = new UnsolicitedNa(ports);
+        resolver6 = new Resolver6(ports, neighbours);
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bng-arp");
             t.setDaemon(true);
@@ -57,6 +61,7 @@ public final class ArpManager implements ConfigListener {
             LOG.log(System.Logger.Level.WARNING, "the arp scheduler did not stop within 5 s");
         }
         announcer.clear();
+        announcer6.clear();
     }
 
     @Override
@@ -65,7 +70,8 @@ public final class ArpManager implements ConfigListener {
         if (announcer == null || scheduler.isShutdown()) {
             return;
         }
-        if (announcer.plan(previous, current, clock.getAsLong()) > 0) {
+        long now = clock.getAsLong();
+        if (announcer.plan(previous, current, now) + announcer6.plan(previous, current, now) > 0) {
             scheduler.execute(this::tick); // announce at once, not at the next second
         }
     }
@@ -77,6 +83,8 @@ public final class ArpManager implements ConfigListener {
             long now = clock.getAsLong();
             announcer.tick(c, now);
             resolver.tick(c, now);
+            announcer6.tick(c, now);
+            resolver6.tick(c, now);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "arp round failed", e);
         }
@@ -84,5 +92,9 @@ public final class ArpManager implements ConfigListener {
 
     GratuitousArp announcer() {
         return announcer;
+    }
+
+    UnsolicitedNa announcer6() {
+        return announcer6;
     }
 }

@@ -35,6 +35,10 @@ class ResolverTest {
         @Override public void learnIpv4(int address, long mac, int port) { table.learnIpv4(address, mac, port); }
         @Override public void insertStaticIpv4(int address, long mac, int port) { table.insertStaticIpv4(address, mac, port); }
         @Override public List<Entry> entries() { return table.entries(); }
+        @Override public long lookupIpv6(byte[] b, int off) { return table.lookupIpv6(b, off); }
+        @Override public int portOfIpv6(byte[] b, int off) { return table.portOfIpv6(b, off); }
+        @Override public void learnIpv6(byte[] b, int off, long mac, int port) { table.learnIpv6(b, off, mac, port); }
+        @Override public void insertStaticIpv6(byte[] b, int off, long mac, int port) { table.insertStaticIpv6(b, off, mac, port); }
 
         @Override
         public int expire(long maxAgeMillis) {

@@ -16,9 +16,14 @@ final class Check {
     static final int SCRIPT_LIMIT = 5;
 
     final Kind kind;
-    final String label;
+    /** Final but for IPv6 checks, which {@link ProbeSender6} relabels ({@code ping6}, {@code agent6 N}). */
+    String label;
     final int targetId;
     final int address;
+    /** An IPv6 check: probes go to {@link #hi6}:{@link #lo6} from the network's {@code real6}. */
+    boolean ipv6;
+    long hi6;
+    long lo6;
     final int port;
     final long intervalNanos;
     final int timeoutSeconds;

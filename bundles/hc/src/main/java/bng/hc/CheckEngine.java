@@ -46,6 +46,7 @@ final class CheckEngine {
     private final byte[] frame = new byte[128];
     /** Seconds an alert command may run (tests shorten it). */
     long alertLimit = ALERT_LIMIT;
+    private final ProbeSender6 sender6;
     private final Map<Integer, Target> targets = new TreeMap<>();
     /** The {@code gateway}'s ping check (null when none): shown and logged, kept by hc only (see docs). */
     private GatewayDef gatewayDef;
@@ -61,6 +62,7 @@ final class CheckEngine {
         this.clock = clock;
         this.random = random;
         this.scripts = scripts;
+        this.sender6 = new ProbeSender6(ports, neighbours, table, random);
     }
 
     /** One enabled target: its definition as last applied, its checks and the state last reported. */
@@ -90,6 +92,7 @@ final class CheckEngine {
     /** Takes a new configuration: targets whose checks did not change keep their state. */
     void apply(Configuration config) {
         long now = clock.getAsLong();
+        sender6.apply(config);
         for (Iterator<Map.Entry<Integer, Target>> it = targets.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Integer, Target> e = it.next();
             TargetDef def = config.targets().get(e.getKey());
@@ -245,6 +248,10 @@ final class CheckEngine {
                     c.address == 0 ? "" : ip(c.address)), Check.SCRIPT_LIMIT);
             return;
         }
+        if (c.ipv6) {
+            sender6.send(c, now);
+            return;
+        }
         if (c.address == 0) {
             c.failure(now, c.label + ": target " + c.targetId + " has no IPv4 address");
             return;
@@ -385,18 +392,12 @@ final class CheckEngine {
             script.command = def.script();
             checks.add(script);
         }
-        // Checks hc does not run yet are listed by show hc and do not count (see docs/configuration.md).
-        if (def.ping6() != null) {
-            notRun.add("ping6 " + def.ping6());
-        }
-        if (def.agent6() != null) {
-            notRun.add("agent6 " + def.agent6());
-        }
+        ProbeSender6.addChecks(def, checks, now);
         return new Target(def, checks, notRun, health.state(def.id()));
     }
 
     private static boolean sameChecks(TargetDef a, TargetDef b) {
-        return Objects.equals(a.ipaddr(), b.ipaddr()) && Objects.equals(a.tcpopen(), b.tcpopen())
+        return Objects.equals(a.ipaddr(), b.ipaddr()) && Objects.equals(a.ipaddr6(), b.ipaddr6()) && Objects.equals(a.tcpopen(), b.tcpopen())
                 && Objects.equals(a.ping(), b.ping()) && Objects.equals(a.ping6(), b.ping6())
                 && Objects.equals(a.agent(), b.agent()) && Objects.equals(a.agent6(), b.agent6())
                 && Objects.equals(a.script(), b.script()) && Objects.equals(a.arp(), b.arp());
@@ -447,7 +448,8 @@ final class CheckEngine {
                     gateway.lastResult == null ? "-" : gateway.lastResult));
         }
         for (Target t : targets.values()) {
-            String address = t.def.ipaddr() == null ? "-" : IpAddresses.format(t.def.ipaddr());
+            String address = t.def.ipaddr() != null ? IpAddresses.format(t.def.ipaddr())
+                    : t.def.ipaddr6() != null ? IpAddresses.format(t.def.ipaddr6()) : "-";
             if (t.checks.isEmpty() && t.notRun.isEmpty()) {
                 out.append(String.format("%-6d %-15s %-13s %-7s %-8s %-9s %s%n", t.def.id(), address, "-",
                         TargetHealth.name(t.reported), "-", "-", "no check configured: assumed operational"));

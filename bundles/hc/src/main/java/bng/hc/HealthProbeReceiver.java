@@ -16,7 +16,8 @@ import org.osgi.service.component.annotations.Component;
  * the target's socket (RFC 9293 §3.10.7.3); an acknowledging RST is "connection refused". An echo
  * reply with hc's identifier from the probed address is success, and so is an agent's UDP reply
  * carrying the request's token (its load figure is kept with the result). Everything else passes on
- * untouched. Results go into {@link ProbeTable} slots: no allocation, no lock.
+ * untouched. Results go into {@link ProbeTable} slots: no allocation, no lock. IPv6 answers
+ * (ICMPv6 echo, TCP, UDP) are {@link ProbeAnswers6}'s.
  */
 @Component(service = {PacketProcessor.class, HealthProbeReceiver.class}, immediate = true, property = {
     ProcessorProperties.NAME + "=hc.probes",
@@ -24,6 +25,8 @@ import org.osgi.service.component.annotations.Component;
     ProcessorProperties.BAND + "=" + ProcessorProperties.BAND_DIRECTOR,
     ProcessorProperties.PRIORITY + ":Integer=500",
     ProcessorProperties.ETHERTYPE + ":Integer=2048",
+    ProcessorProperties.ETHERTYPE + ":Integer=34525",
+    ProcessorProperties.IP_PROTOCOL + ":Integer=58",
     ProcessorProperties.IP_PROTOCOL + ":Integer=6",
     ProcessorProperties.IP_PROTOCOL + ":Integer=1",
     ProcessorProperties.IP_PROTOCOL + ":Integer=17"
@@ -34,6 +37,7 @@ public final class HealthProbeReceiver implements PacketProcessor {
     final ProbeTable table;
     /** The scheduler's clock, so answer times and check times are read from the same source. */
     final LongSupplier clock;
+    private final ProbeAnswers6 answers6;
 
     public HealthProbeReceiver() {
         this(new ProbeTable((int) System.nanoTime()), System::nanoTime);
@@ -42,11 +46,16 @@ public final class HealthProbeReceiver implements PacketProcessor {
     HealthProbeReceiver(ProbeTable table, LongSupplier clock) {
         this.table = table;
         this.clock = clock;
+        this.answers6 = new ProbeAnswers6(table, clock);
     }
 
     @Override
     public void process(PacketContext ctx) {
         Frame f = ctx.frame();
+        if (f.isIpv6()) {
+            answers6.process(ctx, f);
+            return;
+        }
         if (!f.isIpv4() || f.isFragment() || f.l4Offset() < 0) {
             return;
         }

@@ -22,6 +22,10 @@ final class ProbeTable {
     static final int KIND_TCP = 1;
     static final int KIND_ICMP = 2;
     static final int KIND_UDP = 3;
+    /** The same probes over IPv6 (the remote address is then in {@link #remoteHi}/{@link #remoteLo}). */
+    static final int KIND_TCP6 = 4;
+    static final int KIND_ICMP6 = 5;
+    static final int KIND_UDP6 = 6;
 
     // Written by the scheduler while the slot is IDLE; kept after it is freed so a late SYN-ACK is
     // still recognised (and reset).
@@ -29,6 +33,9 @@ final class ProbeTable {
     final int[] local = new int[SIZE];
     final int[] remote = new int[SIZE];
     final int[] remotePort = new int[SIZE];
+    /** IPv6 probes: the target's address as two big-endian longs. */
+    final long[] remoteHi = new long[SIZE];
+    final long[] remoteLo = new long[SIZE];
     /** TCP: the SYN's initial sequence number; UDP: the agent request's token. */
     final int[] isn = new int[SIZE];
     /** The load figure an agent reported, written by the port thread before its compare-and-set. */
@@ -47,6 +54,11 @@ final class ProbeTable {
      * others, not while the target may still remember it). Returns the slot or -1 when all are busy.
      */
     int claim(int kindOf, int localAddr, int remoteAddr, int port, int initialSeq) {
+        return claim(kindOf, localAddr, remoteAddr, port, initialSeq, 0, 0);
+    }
+
+    /** As {@link #claim(int, int, int, int, int)}, for an IPv6 probe to {@code remoteHi6:remoteLo6}. */
+    int claim(int kindOf, int localAddr, int remoteAddr, int port, int initialSeq, long remoteHi6, long remoteLo6) {
         for (int n = 0; n < SIZE; n++) {
             int i = cursor;
             cursor = cursor + 1 == SIZE ? 0 : cursor + 1;
@@ -56,6 +68,8 @@ final class ProbeTable {
                 remote[i] = remoteAddr;
                 remotePort[i] = port;
                 isn[i] = initialSeq;
+                remoteHi[i] = remoteHi6;
+                remoteLo[i] = remoteLo6;
                 answerNanos[i] = 0;
                 state.set(i, PENDING);
                 return i;

@@ -31,6 +31,7 @@ abstract class LibpcapAccessDriver implements AccessDriver {
         MemorySegment pcap = activate(interfaceName);
         try {
             Offloads.disableReceiveMerging(interfaceName);
+            AllMulticast.enable(interfaceName);
             int fd = nonBlocking(pcap, interfaceName);
             return new LibpcapPort(interfaceName, readMac(sys, interfaceName), pcap, fd);
         } catch (IOException | RuntimeException e) {

@@ -287,6 +287,13 @@ public class LibpcapPortTest {
 
     // ---------------------------------------------------------------- port helpers
 
+    @Test
+    void openingThePortLetsEveryMulticastFrameInForNeighbourDiscovery() throws Exception {
+        assertTrue(!AllMulticast.isOn(HOST), "a fresh veth has IFF_ALLMULTI off");
+        open(new RawAccessDriver());
+        assertTrue(AllMulticast.isOn(HOST), "solicited-node groups bng's kernel never joined must reach the capture");
+    }
+
     private LibpcapPort open(LibpcapAccessDriver driver) throws IOException {
         LibpcapPort p = (LibpcapPort) driver.open(HOST);
         opened.add(p);

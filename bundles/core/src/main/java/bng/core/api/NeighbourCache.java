@@ -5,7 +5,7 @@ import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * IPv4 (and later IPv6) neighbours: who has which MAC on which port. Kept by core so it outlives
+ * IPv4 and IPv6 neighbours: who has which MAC on which port. Kept by core so it outlives
  * the arp module (no arp = no answers and no new resolution, the cache stays). Lookups are
  * lock-free and allocate nothing; learning is rare and may take a lock.
  */
@@ -36,10 +36,22 @@ public interface NeighbourCache {
     /** Inserts a static entry (BalanceNG's {@code arp-insert}); it never ages out. */
     void insertStaticIpv4(int address, long mac, int port);
 
+    /** The MAC of the IPv6 address at {@code b[off, off+16)}, or -1 when unknown. Lock-free, allocates nothing. */
+    long lookupIpv6(byte[] b, int off);
+
+    /** The port the IPv6 address at {@code b[off, off+16)} was learnt on, or -1 when unknown. */
+    int portOfIpv6(byte[] b, int off);
+
+    /** Records (or refreshes) a dynamic entry learnt from neighbour discovery (RFC 4861 §7.2.5, §7.2.3). */
+    void learnIpv6(byte[] b, int off, long mac, int port);
+
+    /** Inserts a static IPv6 entry; it never ages out. */
+    void insertStaticIpv6(byte[] b, int off, long mac, int port);
+
     /** Removes entries not refreshed for {@code maxAgeMillis} (static ones stay); returns how many went. */
     int expire(long maxAgeMillis);
 
-    /** Snapshot for {@code show arp}. */
+    /** Snapshot for {@code show arp}: IPv4 entries first, then IPv6. */
     List<Entry> entries();
 
     /** @param updatedMillis wall-clock time of the last learn or refresh */

@@ -15,10 +15,10 @@ import org.osgi.service.component.annotations.Component;
  * volatile field, replaced copy-on-write when a mapping is new or changes. Lookups on the fast path
  * are a probe and no lock; refreshes of an unchanged mapping only touch the entry's timestamp.
  * Capacity is bounded: an ARP flood cannot grow it without bound (when full, the oldest dynamic
- * entry is evicted).
+ * entry is evicted). IPv6 neighbours live in an {@link Ipv6NeighbourTable} of the same design.
  */
 @Component(service = {NeighbourCache.class, ShowTopic.class}, property = {ShowTopic.TOPIC + "=arp",
-    ShowTopic.DESCRIPTION + "=the neighbour cache (ARP)"})
+    ShowTopic.DESCRIPTION + "=the neighbour cache (ARP and IPv6 neighbour discovery)"})
 public final class NeighbourTable implements NeighbourCache, ShowTopic {
     static final int MAX_ENTRIES = 65_536;
 
@@ -55,6 +55,7 @@ public final class NeighbourTable implements NeighbourCache, ShowTopic {
     }
 
     private volatile Table table = new Table(16, 0);
+    private final Ipv6NeighbourTable ipv6 = new Ipv6NeighbourTable();
 
     private static int mix(int a) {
         int h = a * 0x9E3779B9;
@@ -90,6 +91,26 @@ public final class NeighbourTable implements NeighbourCache, ShowTopic {
     @Override
     public void insertStaticIpv4(int address, long mac, int port) {
         put(address, mac, port, true);
+    }
+
+    @Override
+    public long lookupIpv6(byte[] b, int off) {
+        return ipv6.lookup(b, off);
+    }
+
+    @Override
+    public int portOfIpv6(byte[] b, int off) {
+        return ipv6.portOf(b, off);
+    }
+
+    @Override
+    public void learnIpv6(byte[] b, int off, long mac, int port) {
+        ipv6.put(b, off, mac, port, false);
+    }
+
+    @Override
+    public void insertStaticIpv6(byte[] b, int off, long mac, int port) {
+        ipv6.put(b, off, mac, port, true);
     }
 
     private void put(int address, long mac, int port, boolean isStatic) {
@@ -144,7 +165,7 @@ public final class NeighbourTable implements NeighbourCache, ShowTopic {
         if (rows.size() != before) {
             table = build(rows);
         }
-        return before - rows.size();
+        return before - rows.size() + ipv6.expire(maxAgeMillis);
     }
 
     @Override
@@ -155,6 +176,7 @@ public final class NeighbourTable implements NeighbourCache, ShowTopic {
         for (long[] r : rows) {
             l.add(new Entry(toInet((int) r[0]), r[1], (int) r[2], r[3], r[4] != 0));
         }
+        l.addAll(ipv6.entries());
         return l;
     }
 
@@ -171,7 +193,8 @@ public final class NeighbourTable implements NeighbourCache, ShowTopic {
         long now = System.currentTimeMillis();
         out.append(String.format("%-16s %-17s %-5s %-8s %s%n", "address", "mac", "port", "type", "age"));
         for (Entry e : entries()) {
-            out.append(String.format("%-16s %-17s %-5d %-8s %s%n", e.address().getHostAddress(), Macs.format(e.mac()), e.port(),
+            // IPv6 addresses are longer than the column: the row runs wider, IPv4 rows keep their layout.
+            out.append(String.format("%-16s %-17s %-5d %-8s %s%n", bng.core.config.IpAddresses.format(e.address()), Macs.format(e.mac()), e.port(),
                 e.isStatic() ? "static" : "dynamic", e.isStatic() ? "-" : ((now - e.updatedMillis()) / 1000) + "s"));
         }
     }

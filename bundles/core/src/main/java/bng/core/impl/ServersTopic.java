@@ -39,7 +39,8 @@ public final class ServersTopic implements ShowTopic {
             "packets-in", "bytes-in");
         for (ServerDef s : c.servers().values()) {
             SessionTable.Counters n = sessions.serverCounters(s.id());
-            t.row(s.id(), s.ipaddr() == null ? null : IpAddresses.format(s.ipaddr()), s.port(),
+            t.row(s.id(), s.ipaddr() != null ? IpAddresses.format(s.ipaddr())
+                    : s.ipaddr6() != null ? IpAddresses.format(s.ipaddr6()) : null, s.port(),
                 s.protocol() == null ? "any" : s.protocol().keyword(), s.method().keyword(), ids(s.targets()),
                 ids(s.backup()), state(c, s, health), n.active(), n.packets(), n.bytes());
         }

@@ -52,7 +52,8 @@ public final class TargetsTopic implements ShowTopic {
                 reason = "disabled: " + n.active() + (n.active() == 1 ? " session continues" : " sessions continue")
                     + (left < 0 ? "" : ", removed in " + (left + 999) / 1000 + " s");
             }
-            t.row(d.id(), d.ipaddr() == null ? null : IpAddresses.format(d.ipaddr()), d.port(), checks(d),
+            t.row(d.id(), d.ipaddr() != null ? IpAddresses.format(d.ipaddr())
+                    : d.ipaddr6() != null ? IpAddresses.format(d.ipaddr6()) : null, d.port(), checks(d),
                 enabled ? TargetHealth.name(health.state(d.id())) : draining ? "draining" : "disabled",
                 st == null || !enabled ? null : SINCE.format(java.time.Instant.ofEpochMilli(st.sinceMillis())),
                 n.active(), n.packets(), reason);

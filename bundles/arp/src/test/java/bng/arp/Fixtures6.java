@@ -1,0 +1,109 @@
+package bng.arp;
+
+import bng.core.config.Configuration;
+import java.util.HexFormat;
+
+/**
+ * The IPv6 configuration the neighbour discovery tests run (E4's shape in 2001:db8::/64), and the
+ * golden frames printed by {@code tools/golden/icmpv6.py}, an independent generator (Python's
+ * ipaddress and its own RFC 1071 sum). The port's MAC there is 02:00:00:00:00:01.
+ */
+final class Fixtures6 {
+    private Fixtures6() {}
+
+    static final String CONFIG = """
+        modules arp
+        interface 1 name eth0
+        register interface 1
+        enable interface 1
+        network 1 {
+          addr 198.18.0.0
+          mask 24
+          real 198.18.0.1
+          mask6 64
+          real6 2001:db8::1
+          virt6 2001:db8::2
+          interface 1
+        }
+        server 1 {
+          ipaddr6 2001:db8::100
+          port 80
+          protocol tcp
+          targets 1,2
+        }
+        target 1 {
+          ipaddr6 2001:db8::11
+          port 80
+          protocol tcp
+          dsr enable
+        }
+        target 2 {
+          ipaddr6 2001:db8::12
+          port 80
+          protocol tcp
+          dsr enable
+        }
+        target 3 {
+          ipaddr6 2001:db8::13
+        }
+        register network 1
+        enable network 1
+        register targets 1,2,3
+        enable targets 1,2
+        register server 1
+        enable server 1
+        """;
+
+    static Configuration config() {
+        return Fixtures.apply(Configuration.empty(), CONFIG);
+    }
+
+    static final String NS_VIP = "3333ff00010002000000000a86dd6000000000203aff20010db800000000000000000000000aff0200000000000000000001ff00010087001a190000000020010db8000000000000000000000100010102000000000a";
+    static final String NA_VIP = "02000000000a02000000000186dd6000000000203aff20010db800000000000000000000010020010db800000000000000000000000a8800886d6000000020010db80000000000000000000001000201020000000001";
+    static final String NS_REAL_UNICAST = "02000000000102000000000a86dd6000000000203aff20010db800000000000000000000000a20010db80000000000000000000000018700ec620000000020010db8000000000000000000000001010102000000000a";
+    static final String NA_REAL = "02000000000a02000000000186dd6000000000203aff20010db800000000000000000000000120010db800000000000000000000000a88008a6b6000000020010db80000000000000000000000010201020000000001";
+    static final String NS_DAD = "3333ff00000102000000000d86dd6000000000183aff00000000000000000000000000000000ff0200000000000000000001ff00000187004ced0000000020010db8000000000000000000000001";
+    static final String NA_DAD = "33330000000102000000000186dd6000000000203aff20010db8000000000000000000000001ff0200000000000000000000000000018800f92a2000000020010db80000000000000000000000010201020000000001";
+    static final String NS_LINK_LOCAL = "3333ff00000202000000000a86dd6000000000203afffe80000000000000000000000000000aff0200000000000000000001ff00000287004b4d0000000020010db8000000000000000000000002010102000000000a";
+    static final String NA_LINK_LOCAL = "02000000000a02000000000186dd6000000000203aff20010db8000000000000000000000002fe80000000000000000000000000000a8800b9a16000000020010db80000000000000000000000020201020000000001";
+    static final String NS_VLAN = "3333ff00010002000000000a8100006486dd6000000000203aff20010db800000000000000000000000aff0200000000000000000001ff00010087001a190000000020010db8000000000000000000000100010102000000000a";
+    static final String NA_VLAN = "02000000000a0200000000018100006486dd6000000000203aff20010db800000000000000000000010020010db800000000000000000000000a8800886d6000000020010db80000000000000000000001000201020000000001";
+    static final String NS_HOP64 = "3333ff00010002000000000a86dd6000000000203a4020010db800000000000000000000000aff0200000000000000000001ff00010087001a190000000020010db8000000000000000000000100010102000000000a";
+    static final String NS_NOT_OWNED = "3333ff00001102000000000a86dd6000000000203aff20010db800000000000000000000000aff0200000000000000000001ff00001187001bf70000000020010db8000000000000000000000011010102000000000a";
+    static final String NA_FROM_T1 = "02000000000102000000000b86dd6000000000203aff20010db800000000000000000000001120010db800000000000000000000000188008a4a6000000020010db8000000000000000000000011020102000000000b";
+    static final String NA_MULTICAST_SOLICITED = "33330000000102000000000b86dd6000000000203aff20010db8000000000000000000000011ff0200000000000000000000000000018800b9006000000020010db8000000000000000000000011020102000000000b";
+    static final String NS_OPTION_LENGTH_0 = "3333ff00010002000000000a86dd6000000000203aff20010db800000000000000000000000aff0200000000000000000001ff00010087001a1a0000000020010db8000000000000000000000100010002000000000a";
+    static final String NS_RESOLVE_T1 = "3333ff00001102000000000186dd6000000000203aff20010db8000000000000000000000001ff0200000000000000000001ff00001187001c090000000020010db80000000000000000000000110101020000000001";
+    static final String NA_UNSOLICITED_REAL = "33330000000102000000000186dd6000000000203aff20010db8000000000000000000000001ff0200000000000000000000000000018800f92a2000000020010db80000000000000000000000010201020000000001";
+
+    static final long GOLDEN_MAC = 0x02_00_00_00_00_01L;
+
+    /**
+     * A golden frame bng sent from a port whose MAC is only known at run time: 02:00:00:00:00:01
+     * replaced by {@code mac} and the ICMPv6 checksum recomputed here, by a plain RFC 1071 sum
+     * that shares nothing with bng's Checksums (untagged frames only).
+     */
+    static String withMac(String golden, long mac) {
+        byte[] b = HexFormat.of().parseHex(golden.replace("020000000001", String.format("%012x", mac)));
+        int l3 = 14;
+        int len = ((b[l3 + 4] & 0xff) << 8) | (b[l3 + 5] & 0xff);
+        int icmp = l3 + 40;
+        b[icmp + 2] = 0;
+        b[icmp + 3] = 0;
+        long sum = 0;
+        for (int i = l3 + 8; i < l3 + 40; i += 2) {
+            sum += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+        }
+        sum += len + 58;
+        for (int i = icmp; i < icmp + len; i += 2) {
+            sum += ((b[i] & 0xff) << 8) | (i + 1 < icmp + len ? b[i + 1] & 0xff : 0);
+        }
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        int c = (int) (~sum & 0xffff);
+        b[icmp + 2] = (byte) (c >>> 8);
+        b[icmp + 3] = (byte) c;
+        return HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,157 @@
+package bng.itests.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Example E4 on real hosts: IPv6 DSR in 2001:db8::/64 ({@code SEED_IPV6=1 bin/seed-net}, bng on
+ * examples/dsr6.conf). The router resolves the VIP to bng by neighbour discovery, {@code ping -6}
+ * to the VIP is answered by bng, {@code curl -6} from the clients is served by both targets, and a
+ * target whose web server stops leaves the pool (tcpopen over IPv6 refused).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class Ipv6DsrTest {
+    private static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
+    private static final Path BNG = HOME.resolve("bin/bng");
+    private static final Path SEED_NET = HOME.resolve("bin/seed-net");
+    static final String VIP6 = "2001:db8::100";
+    static final int CLIENTS = 12;
+    static final String PREFIX = "bnge6" + (ProcessHandle.current().pid() % 10000);
+
+    @TempDir
+    static Path tmp;
+    static Path runDir;
+    static boolean built;
+
+    @BeforeAll
+    static void up() throws Exception {
+        if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {
+            fail("the end-to-end suite needs root (network namespaces); run it as root or with BNG_E2E=0 bin/run-tests");
+        }
+        built = true; // from here on, @AfterAll removes whatever seed-net made, even half of it
+        Sh.must("env", "SEED_IPV6=1", "SEED_CLIENTS=" + CLIENTS, SEED_NET.toString(), "up", PREFIX,
+            tmp.resolve("www").toString());
+        runDir = tmp.resolve("run");
+        Sh.Result start = bng(null, "-c", HOME.resolve("examples/dsr6.conf").toString(), "start");
+        assertEquals(0, start.exit(), "bng start: " + start.out() + log());
+        awaitTargets("up", "up", 30);
+    }
+
+    @AfterAll
+    static void down() {
+        try {
+            if (runDir != null) {
+                bng(null, "stop");
+            }
+        } finally {
+            if (built) {
+                Sh.run(60, SEED_NET.toString(), "down", PREFIX);
+            }
+        }
+    }
+
+    static Sh.Result bng(String stdin, String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", PREFIX + "lb", "env",
+            "BNG_RUN_DIR=" + runDir, BNG.toString()));
+        cmd.addAll(List.of(args));
+        return Sh.run(90, stdin, cmd);
+    }
+
+    static String control(String commands) {
+        Sh.Result r = bng(commands, "control");
+        assertEquals(0, r.exit(), r.out());
+        return r.out();
+    }
+
+    static String log() {
+        try {
+            return "\n--- bng log:\n" + Files.readString(runDir.resolve("bng.0.log"));
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    /** Waits until {@code show targets} has target 1 and 2 in the given states. */
+    static String awaitTargets(String t1, String t2, int seconds) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        String targets = "";
+        while (System.currentTimeMillis() < deadline) {
+            targets = control("show targets\n");
+            if (state(targets, 1).equals(t1) && state(targets, 2).equals(t2)) {
+                return targets;
+            }
+            Thread.sleep(500);
+        }
+        fail("targets did not become " + t1 + "/" + t2 + " within " + seconds + " s:\n" + targets
+            + control("show hc\nshow arp\nshow nd\n") + log());
+        return targets;
+    }
+
+    static String state(String showTargets, int id) {
+        Matcher m = Pattern.compile("(?m)^\\s*" + id + "\\s+2001:db8::1" + id + "\\s.*?\\b(up|down|unknown)\\b")
+            .matcher(showTargets);
+        return m.find() ? m.group(1) : "";
+    }
+
+    static String curl(String client) {
+        Sh.Result r = Sh.run(20, Sh.in(PREFIX + "rt", "curl", "-6", "-s", "--max-time", "5", "--interface", client,
+            "http://[" + VIP6 + "]/"));
+        assertEquals(0, r.exit(), "curl from " + client + ": " + r.out() + log());
+        Matcher m = Pattern.compile("served-by=(t[12])").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        return m.group(1);
+    }
+
+    @Test
+    @Order(1)
+    void theRouterPingsTheVipAndBngAnswersWithItsOwnMac() {
+        Sh.Result r = Sh.run(20, Sh.in(PREFIX + "rt", "ping", "-6", "-c", "5", "-i", "0.2", "-W", "2", VIP6));
+        assertEquals(0, r.exit(), r.out() + log());
+        String neigh = Sh.must(Sh.in(PREFIX + "rt", "ip", "-6", "neigh", "show", VIP6));
+        assertTrue(neigh.contains("02:00:00:00:00:02"), "the VIP resolves to bng's MAC (the targets stay silent): "
+            + neigh);
+        String nd = control("show nd\n");
+        assertTrue(nd.matches("(?s).*solicitations answered\\s+[1-9].*"), nd);
+    }
+
+    @Test
+    @Order(2)
+    void clientsAreServedOverIpv6ByBothTargets() {
+        Map<String, Integer> servedBy = new TreeMap<>();
+        for (int round = 0; round < 2; round++) {
+            for (int c = 0; c < CLIENTS; c++) {
+                servedBy.merge(curl("2001:db8::" + (20 + c)), 1, Integer::sum);
+            }
+        }
+        assertEquals(2, servedBy.size(), "both targets serve: " + servedBy);
+        String slb6 = control("show slb6\n");
+        assertTrue(slb6.matches("(?s).*new-sessions\\s+[1-9].*"), slb6);
+    }
+
+    @Test
+    @Order(3)
+    void aTargetWhoseServerStopsLeavesThePool() throws Exception {
+        Sh.must(Sh.in(PREFIX + "t1", "nginx", "-c", tmp.resolve("www/t1/nginx.conf").toString(), "-s", "stop"));
+        String targets = awaitTargets("down", "up", 20);
+        assertTrue(targets.contains("connection refused"), targets);
+        for (int c = 0; c < CLIENTS; c++) {
+            assertEquals("t2", curl("2001:db8::" + (20 + c)), "only target 2 is left");
+        }
+    }
+}
