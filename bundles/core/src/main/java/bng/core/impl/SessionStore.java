@@ -47,7 +47,10 @@ public final class SessionStore implements SessionTable, ConfigListener {
     static final long EMPTY = 0;
     /** Ticks before a tombstone (a removed session's slot) may take a new key. */
     static final int TOMBSTONE_GRACE_TICKS = 2;
-    static final int MAX_PROBE = 64;
+    static final int MAX_PROBE = 128;
+    /** Sessions per slot at capacity: 0.75 keeps linear probes short (≈ 8.5 slots for a miss). */
+    static final double LOAD_FACTOR = 0.75;
+    static final int MIN_SLOTS = 2 * MAX_PROBE;
     static final long TICK_MILLIS = 100;
     /** A connection (src+port) that saw FIN or RST is kept this long for the last segments. */
     static final int CLOSING_TIMEOUT_SECONDS = 10;
@@ -71,7 +74,8 @@ public final class SessionStore implements SessionTable, ConfigListener {
     static final class Table {
         final int capacity;
         final int generation;
-        final int mask;
+        /** Slots: capacity / {@link #LOAD_FACTOR}, not a power of two (homes by multiply-shift). */
+        final int slots;
         final long[] keys;
         final int[] targets;
         final int[] seen;
@@ -81,9 +85,8 @@ public final class SessionStore implements SessionTable, ConfigListener {
         Table(int capacity, int generation) {
             this.capacity = capacity;
             this.generation = generation & 7;
-            int slots = Integer.highestOneBit(Math.max(16, capacity) * 2 - 1) << 1;
-            slots = Math.min(slots, 1 << INDEX_BITS);
-            mask = slots - 1;
+            long want = (long) Math.ceil(Math.max(16, capacity) / LOAD_FACTOR);
+            slots = (int) Math.min(Math.max(MIN_SLOTS, want), 1 << INDEX_BITS);
             keys = new long[slots];
             targets = new int[slots];
             java.util.Arrays.fill(targets, -1);
@@ -92,15 +95,124 @@ public final class SessionStore implements SessionTable, ConfigListener {
         }
 
         int home(long key) {
-            long h = key;
-            h ^= h >>> 33;
-            h *= 0xff51afd7ed558ccdL;
-            h ^= h >>> 33;
-            h *= 0xc4ceb9fe1a85ec53L;
-            h ^= h >>> 33;
-            return (int) h & mask;
+            return (int) (((mix(key) >>> 32) * slots) >>> 32); // Lemire's multiply-shift range reduction
+        }
+
+        /** The slot {@code p} positions after {@code home} (p < slots). */
+        int at(int home, int p) {
+            int i = home + p;
+            return i >= slots ? i - slots : i;
         }
     }
+
+    /** MurmurHash3's 64-bit finalizer. */
+    static long mix(long h) {
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    /**
+     * SNAT proxy ports: a second open-addressing index keyed by (target id << 16 | proxy port), the
+     * value the connection's session key. A connection's port is the first of
+     * {@link #PROXY_ATTEMPTS} hash-derived candidates that was free toward its target, so the
+     * forward path finds it again by hashing (no per-session field) and a reply finds the
+     * connection by one probe. Created on the first proxied connection.
+     */
+    static final class ProxyIndex {
+        final int mask;
+        final int[] keys;
+        final long[] conns;
+
+        ProxyIndex(int capacity) {
+            int slots = Integer.highestOneBit(Math.max(1024, Math.min(capacity, MAX_PROXIED)) * 2 - 1) << 1;
+            mask = slots - 1;
+            keys = new int[slots];
+            conns = new long[slots];
+        }
+
+        int home(int key) {
+            return (int) mix(key) & mask;
+        }
+
+        /** The connection at {@code key}, or 0 (absent, or claimed and not yet published). */
+        long get(int key) {
+            int h = home(key);
+            for (int p = 0; p < MAX_PROBE; p++) {
+                int i = (h + p) & mask;
+                int k = (int) INTS.getAcquire(keys, i);
+                if (k == key) {
+                    return (long) KEYS.getAcquire(conns, i);
+                }
+                if (k == EMPTY_PROXY) {
+                    return 0;
+                }
+            }
+            return 0;
+        }
+
+        /** Binds {@code key} to {@code conn} unless it is bound already; true when it bound it. */
+        boolean claim(int key, long conn) {
+            int h = home(key);
+            int free = -1;
+            int freeWas = EMPTY_PROXY;
+            for (int p = 0; p < MAX_PROBE; p++) {
+                int i = (h + p) & mask;
+                int k = (int) INTS.getAcquire(keys, i);
+                if (k == key) {
+                    return false;
+                }
+                if (k == EMPTY_PROXY || k == TOMB_PROXY) {
+                    if (free < 0) {
+                        free = i;
+                        freeWas = k;
+                    }
+                    if (k == EMPTY_PROXY) {
+                        break;
+                    }
+                }
+            }
+            if (free < 0 || !INTS.compareAndSet(keys, free, freeWas, key)) {
+                return false; // window full, or raced for the slot: the caller tries its next candidate
+            }
+            KEYS.setRelease(conns, free, conn);
+            return true;
+        }
+
+        /** Unbinds {@code key} if it holds {@code conn}. */
+        boolean release(int key, long conn) {
+            int h = home(key);
+            for (int p = 0; p < MAX_PROBE; p++) {
+                int i = (h + p) & mask;
+                int k = (int) INTS.getAcquire(keys, i);
+                if (k == key) {
+                    if (KEYS.compareAndSet(conns, i, conn, 0L)) {
+                        INTS.setRelease(keys, i, TOMB_PROXY);
+                        return true;
+                    }
+                    return false;
+                }
+                if (k == EMPTY_PROXY) {
+                    return false;
+                }
+            }
+            return false;
+        }
+    }
+
+    static final int EMPTY_PROXY = 0;
+    /** Not a valid key: proxy ports start at 1024. */
+    static final int TOMB_PROXY = 1;
+    static final int PROXY_ATTEMPTS = 16;
+    static final int PROXY_PORTS = 65_536 - PROXY_PORT_FIRST;
+    /** Proxied connections at most (the index is sized for this many, or for the capacity if smaller). */
+    static final int MAX_PROXIED = 1 << 22;
+
+    private volatile ProxyIndex proxies;
+    private int proxySweepCursor;
 
     private volatile Table table;
     private volatile long tick;
@@ -157,7 +269,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
         try {
             tick = (System.nanoTime() - startNanos) / (TICK_MILLIS * 1_000_000);
             Table t = table;
-            sweep(Math.max(1024, (t.mask + 1) / 100));
+            sweep(Math.max(1024, t.slots / 100));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "session sweep failed", e);
         }
@@ -184,7 +296,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
         Table t = new Table(capacity, old.generation + 1);
         int copied = 0;
         int lost = 0;
-        for (int i = 0; i <= old.mask; i++) {
+        for (int i = 0; i < old.slots; i++) {
             long k = (long) KEYS.getAcquire(old.keys, i);
             int tg = (int) INTS.getAcquire(old.targets, i);
             if (!isKey(k) || tg < 0) {
@@ -206,7 +318,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
         // Recount the active sessions of the new table (an insert racing the swap may be off by one).
         java.util.Arrays.fill(serverActive, 0);
         java.util.Arrays.fill(targetActive, 0);
-        for (int i = 0; i <= t.mask; i++) {
+        for (int i = 0; i < t.slots; i++) {
             long k = t.keys[i];
             if (isKey(k) && t.targets[i] >= 0) {
                 INTS.getAndAdd(serverActive, SessionTable.keyServer(k), 1);
@@ -214,13 +326,13 @@ public final class SessionStore implements SessionTable, ConfigListener {
             }
         }
         LOG.log(System.Logger.Level.INFO, "session table re-created for {0} sessions ({1} slots): {2} copied, {3} dropped",
-            capacity, t.mask + 1, copied, lost);
+            capacity, t.slots, copied, lost);
     }
 
     private static int freeSlot(Table t, long key) {
         int home = t.home(key);
         for (int p = 0; p < MAX_PROBE; p++) {
-            int i = (home + p) & t.mask;
+            int i = t.at(home, p);
             if (t.keys[i] == EMPTY) {
                 return i;
             }
@@ -240,7 +352,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
     private static int indexOf(Table t, long key) {
         int home = t.home(key);
         for (int p = 0; p < MAX_PROBE; p++) {
-            int i = (home + p) & t.mask;
+            int i = t.at(home, p);
             long k = (long) KEYS.getAcquire(t.keys, i);
             if (k == key) {
                 return i;
@@ -287,7 +399,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
             long freeWas = EMPTY;
             boolean again = false;
             for (int p = 0; p < MAX_PROBE; p++) {
-                int i = (home + p) & t.mask;
+                int i = t.at(home, p);
                 long k = (long) KEYS.getAcquire(t.keys, i);
                 if (k == key) {
                     int slot = published(t, i, key);
@@ -343,7 +455,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
     /** True when {@code key} sits at a probe position before {@code pos}. */
     private static boolean copyBefore(Table t, int home, int pos, long key) {
         for (int p = 0; p < pos; p++) {
-            if ((long) KEYS.getAcquire(t.keys, (home + p) & t.mask) == key) {
+            if ((long) KEYS.getAcquire(t.keys, t.at(home, p)) == key) {
                 return true;
             }
         }
@@ -407,7 +519,92 @@ public final class SessionStore implements SessionTable, ConfigListener {
         INTS.getAndAdd(targetActive, tg, -1);
         KEYS.setRelease(t.keys, i, tombstone(tick));
         LIVE.getAndAdd(t, -1);
+        releaseProxy(key, tg);
         return true;
+    }
+
+    /** The {@code attempt}-th candidate proxy port of connection {@code conn} toward {@code target}. */
+    static int proxyCandidate(long conn, int target, int attempt) {
+        long h = mix(mix(conn ^ (long) target << 48) + attempt * 0x9e3779b97f4a7c15L);
+        return PROXY_PORT_FIRST + (int) Long.remainderUnsigned(h, PROXY_PORTS);
+    }
+
+    @Override
+    public int proxyPort(long conn, int target) {
+        ProxyIndex x = proxies;
+        if (x == null) {
+            x = createProxies();
+        }
+        int t = target & MAX_ID;
+        for (int a = 0; a < PROXY_ATTEMPTS; a++) {
+            int port = proxyCandidate(conn, t, a);
+            if (x.get(t << 16 | port) == conn) {
+                return port;
+            }
+        }
+        for (int a = 0; a < PROXY_ATTEMPTS; a++) {
+            int port = proxyCandidate(conn, t, a);
+            if (x.claim(t << 16 | port, conn)) {
+                return port;
+            }
+        }
+        return -1;
+    }
+
+    private synchronized ProxyIndex createProxies() {
+        if (proxies == null) {
+            proxies = new ProxyIndex(table.capacity);
+        }
+        return proxies;
+    }
+
+    @Override
+    public long proxied(int target, int port) {
+        ProxyIndex x = proxies;
+        return x == null || port < PROXY_PORT_FIRST || port > 65_535 ? 0 : x.get((target & MAX_ID) << 16 | port);
+    }
+
+    /** Frees the proxy port of a connection that is going (nothing when it had none). */
+    private void releaseProxy(long conn, int target) {
+        ProxyIndex x = proxies;
+        if (x == null || SessionTable.keyPort(conn) == 0) {
+            return;
+        }
+        int t = target & MAX_ID;
+        for (int a = 0; a < PROXY_ATTEMPTS; a++) {
+            if (x.release(t << 16 | proxyCandidate(conn, t, a), conn)) {
+                return;
+            }
+        }
+    }
+
+    /** Frees proxy ports whose connection is no longer in the table (it went while its port was taken). */
+    private int sweepProxies(int slots) {
+        ProxyIndex x = proxies;
+        if (x == null) {
+            return 0;
+        }
+        int n = 0;
+        int i = proxySweepCursor & x.mask;
+        for (int c = 0; c < slots && c <= x.mask; c++, i = (i + 1) & x.mask) {
+            int k = (int) INTS.getAcquire(x.keys, i);
+            long conn = (long) KEYS.getAcquire(x.conns, i);
+            if (k != EMPTY_PROXY && k != TOMB_PROXY && conn != 0 && lookup(conn) != k >>> 16 && x.release(k, conn)) {
+                n++;
+            }
+        }
+        proxySweepCursor = i;
+        return n;
+    }
+
+    @Override
+    public int activeSessions(int target) {
+        return target < 0 || target > MAX_ID ? 0 : Math.max(0, targetActive[target]);
+    }
+
+    @Override
+    public long targetBytes(int target) {
+        return target < 0 || target > MAX_ID ? 0 : targetBytes[target];
     }
 
     @Override
@@ -458,7 +655,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
     public int clear(int server) {
         Table t = table;
         int n = 0;
-        for (int i = 0; i <= t.mask; i++) {
+        for (int i = 0; i < t.slots; i++) {
             long k = (long) KEYS.getAcquire(t.keys, i);
             if (isKey(k) && (server < 0 || SessionTable.keyServer(k) == server) && removeAt(t, i, k)) {
                 n++;
@@ -487,8 +684,8 @@ public final class SessionStore implements SessionTable, ConfigListener {
         Table t = table;
         int now = (int) tick;
         int n = 0;
-        int i = sweepCursor & t.mask;
-        for (int c = 0; c < slots && c <= t.mask; c++, i = (i + 1) & t.mask) {
+        int i = sweepCursor < t.slots ? sweepCursor : 0;
+        for (int c = 0; c < slots && c < t.slots; c++, i = i + 1 == t.slots ? 0 : i + 1) {
             long k = (long) KEYS.getAcquire(t.keys, i);
             if (!isKey(k) || t.targets[i] < 0) {
                 continue;
@@ -500,12 +697,12 @@ public final class SessionStore implements SessionTable, ConfigListener {
             }
         }
         sweepCursor = i;
-        return n;
+        return n + sweepProxies(slots);
     }
 
     /** Sweeps the whole table once (tests, and a {@code set sessions} change). */
     public int sweepAll() {
-        return sweep(table.mask + 1);
+        return sweep(table.slots);
     }
 
     /** Moves the coarse clock on by {@code millis} (tests; the ticker owns it when running). */
@@ -556,7 +753,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
     public void forEach(int server, int target, int client, boolean anyClient, Visitor v) {
         Table t = table;
         long now = tick;
-        for (int i = 0; i <= t.mask; i++) {
+        for (int i = 0; i < t.slots; i++) {
             long k = (long) KEYS.getAcquire(t.keys, i);
             int tg = (int) INTS.getAcquire(t.targets, i);
             if (!isKey(k) || tg < 0) {
