@@ -48,8 +48,8 @@ public final class SessionStore implements SessionTable, ConfigListener {
     /** Ticks before a tombstone (a removed session's slot) may take a new key. */
     static final int TOMBSTONE_GRACE_TICKS = 2;
     static final int MAX_PROBE = 128;
-    /** Sessions per slot at capacity: 0.75 keeps linear probes short (≈ 8.5 slots for a miss). */
-    static final double LOAD_FACTOR = 0.75;
+    /** Sessions per slot at capacity: 0.7 keeps linear probes short (≈ 6 slots for a miss in a fresh table). */
+    static final double LOAD_FACTOR = 0.7;
     static final int MIN_SLOTS = 2 * MAX_PROBE;
     static final long TICK_MILLIS = 100;
     /** A connection (src+port) that saw FIN or RST is kept this long for the last segments. */
@@ -59,6 +59,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
 
     private static final VarHandle KEYS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle CHARS = MethodHandles.arrayElementVarHandle(char[].class);
     private static final VarHandle LONGS = KEYS;
     private static final VarHandle LIVE;
 
@@ -77,7 +78,8 @@ public final class SessionStore implements SessionTable, ConfigListener {
         /** Slots: capacity / {@link #LOAD_FACTOR}, not a power of two (homes by multiply-shift). */
         final int slots;
         final long[] keys;
-        final int[] targets;
+        /** Target id 1..65535, 0 = none (free, being claimed, or being removed). */
+        final char[] targets;
         final int[] seen;
         final byte[] states;
         volatile int live;
@@ -88,8 +90,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
             long want = (long) Math.ceil(Math.max(16, capacity) / LOAD_FACTOR);
             slots = (int) Math.min(Math.max(MIN_SLOTS, want), 1 << INDEX_BITS);
             keys = new long[slots];
-            targets = new int[slots];
-            java.util.Arrays.fill(targets, -1);
+            targets = new char[slots];
             seen = new int[slots];
             states = new byte[slots];
         }
@@ -298,7 +299,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
         int lost = 0;
         for (int i = 0; i < old.slots; i++) {
             long k = (long) KEYS.getAcquire(old.keys, i);
-            int tg = (int) INTS.getAcquire(old.targets, i);
+            int tg = targetAt(old, i);
             if (!isKey(k) || tg < 0) {
                 continue;
             }
@@ -308,7 +309,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
                 continue;
             }
             t.keys[j] = k;
-            t.targets[j] = tg;
+            t.targets[j] = (char) tg;
             t.seen[j] = old.seen[i];
             t.states[j] = old.states[i];
             t.live++;
@@ -320,9 +321,9 @@ public final class SessionStore implements SessionTable, ConfigListener {
         java.util.Arrays.fill(targetActive, 0);
         for (int i = 0; i < t.slots; i++) {
             long k = t.keys[i];
-            if (isKey(k) && t.targets[i] >= 0) {
+            if (isKey(k) && t.targets[i] != 0) {
                 INTS.getAndAdd(serverActive, SessionTable.keyServer(k), 1);
-                INTS.getAndAdd(targetActive, t.targets[i] & MAX_ID, 1);
+                INTS.getAndAdd(targetActive, t.targets[i], 1);
             }
         }
         LOG.log(System.Logger.Level.INFO, "session table re-created for {0} sessions ({1} slots): {2} copied, {3} dropped",
@@ -338,6 +339,12 @@ public final class SessionStore implements SessionTable, ConfigListener {
             }
         }
         return -1;
+    }
+
+    /** The target at slot {@code i} (acquire), or -1 when none. */
+    private static int targetAt(Table t, int i) {
+        int tg = (char) CHARS.getAcquire(t.targets, i);
+        return tg == 0 ? -1 : tg;
     }
 
     private static int encode(Table t, int index) {
@@ -371,7 +378,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
         if (i < 0) {
             return -1;
         }
-        int tg = (int) INTS.getAcquire(t.targets, i);
+        int tg = targetAt(t, i);
         // Re-check the key: the slot may have been removed and reused between the two reads.
         return tg >= 0 && (long) KEYS.getAcquire(t.keys, i) == key ? tg : -1;
     }
@@ -385,7 +392,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
 
     @Override
     public int insert(long key, int target, boolean tcp, int tcpFlags) {
-        if (!isKey(key) || target < 0 || target > MAX_ID) {
+        if (!isKey(key) || target < 1 || target > MAX_ID) {
             return -1;
         }
         Table t = table;
@@ -438,7 +445,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
             int server = SessionTable.keyServer(key);
             INTS.getAndAdd(serverActive, server, 1);
             INTS.getAndAdd(targetActive, target, 1);
-            INTS.setRelease(t.targets, free, target);
+            CHARS.setRelease(t.targets, free, (char) target);
             if (!copyBefore(t, home, freePos, key)) {
                 LONGS.getAndAdd(serverNew, server, 1L);
                 LONGS.getAndAdd(targetNew, target, 1L);
@@ -469,7 +476,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
      * or -1 when the session went meanwhile.
      */
     private static int published(Table t, int i, long key) {
-        for (int spin = 0; spin < 1 << 14 && (int) INTS.getAcquire(t.targets, i) < 0; spin++) {
+        for (int spin = 0; spin < 1 << 14 && targetAt(t, i) < 0; spin++) {
             if (spin < 1 << 8) {
                 Thread.onSpinWait();
             } else {
@@ -507,12 +514,12 @@ public final class SessionStore implements SessionTable, ConfigListener {
 
     /** Removes the session at {@code i} if it still holds {@code key}; exactly one caller wins. */
     private boolean removeAt(Table t, int i, long key) {
-        int tg = (int) INTS.getAndSet(t.targets, i, -1);
-        if (tg < 0) {
+        int tg = (char) CHARS.getAndSet(t.targets, i, (char) 0);
+        if (tg == 0) {
             return false; // not yet published, or someone else removed it
         }
         if ((long) KEYS.getAcquire(t.keys, i) != key) {
-            INTS.setRelease(t.targets, i, tg); // removed and reused meanwhile: not ours
+            CHARS.setRelease(t.targets, i, (char) tg); // removed and reused meanwhile: not ours
             return false;
         }
         INTS.getAndAdd(serverActive, SessionTable.keyServer(key), -1);
@@ -611,7 +618,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
     public int target(int slot) {
         Table t = table;
         int i = index(t, slot);
-        return i < 0 ? -1 : (int) INTS.getAcquire(t.targets, i);
+        return i < 0 ? -1 : targetAt(t, i);
     }
 
     @Override
@@ -687,7 +694,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
         int i = sweepCursor < t.slots ? sweepCursor : 0;
         for (int c = 0; c < slots && c < t.slots; c++, i = i + 1 == t.slots ? 0 : i + 1) {
             long k = (long) KEYS.getAcquire(t.keys, i);
-            if (!isKey(k) || t.targets[i] < 0) {
+            if (!isKey(k) || t.targets[i] == 0) {
                 continue;
             }
             if (now - t.seen[i] > timeoutTicks(k, t.states[i]) && removeAt(t, i, k)) {
@@ -723,6 +730,11 @@ public final class SessionStore implements SessionTable, ConfigListener {
         return table.live;
     }
 
+    /** Slots of the current table (measurements). */
+    public int slots() {
+        return table.slots;
+    }
+
     @Override
     public int capacity() {
         return table.capacity;
@@ -755,7 +767,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
         long now = tick;
         for (int i = 0; i < t.slots; i++) {
             long k = (long) KEYS.getAcquire(t.keys, i);
-            int tg = (int) INTS.getAcquire(t.targets, i);
+            int tg = targetAt(t, i);
             if (!isKey(k) || tg < 0) {
                 continue;
             }
