@@ -214,6 +214,7 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         long mac = neighbours.lookupIpv4(p.address[target]);
         if (mac < 0) {
             unresolved++; // arp resolves targets; until then the client retransmits
+            neighbours.request(p.address[target]);
             ctx.drop();
             return;
         }
@@ -324,7 +325,8 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
             }
             long mac = neighbours.lookupIpv4(hop);
             if (mac < 0) {
-                unresolved++;
+                unresolved++; // a client in a connected network that arp has not met: ask, the target retransmits
+                neighbours.request(hop);
                 ctx.drop();
                 return;
             }
