@@ -23,11 +23,19 @@ final class SeedTopology implements AutoCloseable {
     final String t1;
     final String t2;
     final Path dir;
+    /** bin/seed-net's topology: null for the seed's (DSR), "e1" for routing mode. */
+    final String mode;
 
     SeedTopology(Path home, Path dir) {
+        this(home, dir, "bnge" + (ProcessHandle.current().pid() % 100000), null);
+    }
+
+    /** @param prefix namespace prefix, unique per test class (at most 10 characters) */
+    SeedTopology(Path home, Path dir, String prefix, String mode) {
         this.seedNet = home.resolve("bin/seed-net");
         this.dir = dir;
-        this.prefix = "bnge" + (ProcessHandle.current().pid() % 100000);
+        this.mode = mode;
+        this.prefix = prefix;
         sw = prefix + "sw";
         router = prefix + "rt";
         bng = prefix + "lb";
@@ -40,7 +48,11 @@ final class SeedTopology implements AutoCloseable {
     }
 
     void build() {
-        Sh.must(seedNet.toString(), "up", prefix, dir.toString());
+        if (mode == null) {
+            Sh.must(seedNet.toString(), "up", prefix, dir.toString());
+        } else {
+            Sh.must(seedNet.toString(), "up", prefix, dir.toString(), mode);
+        }
     }
 
     /** The seed's configuration with the addresses filled in (examples/dsr.conf). */
