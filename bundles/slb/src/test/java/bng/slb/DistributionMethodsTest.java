@@ -225,6 +225,25 @@ class DistributionMethodsTest {
     }
 
     @Test
+    void choosingAllocatesNothing() {
+        com.sun.management.ThreadMXBean mx =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        BalancePlan p = new BalancePlan(config(text()), new java.util.ArrayList<>());
+        health.reportLoad(1, 3);
+        long sum = 0;
+        for (int i = 0; i < 20_000; i++) {
+            sum += balancer.choose(p, i % METHODS.length, CLIENT + i);
+        }
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 100_000; i++) {
+            sum += balancer.choose(p, i % METHODS.length, CLIENT + i);
+        }
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 50_000, "allocated " + allocated + " bytes for 100000 choices");
+        assertTrue(sum > 0);
+    }
+
+    @Test
     void everyMethodFallsBackToTheBackupsAndDropsWhenNothingIsUp() {
         for (int t = 1; t <= 4; t++) {
             health.report(t, TargetHealth.DOWN, "test");

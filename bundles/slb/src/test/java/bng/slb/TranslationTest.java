@@ -240,6 +240,38 @@ class TranslationTest {
         assertEquals(1, balancer.unresolved);
     }
 
+    @Test
+    void translatingBothWaysAllocatesNothingPerFrame() {
+        com.sun.management.ThreadMXBean mx =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        run(frame(BNG_MAC, ROUTER_MAC, CLIENT, 40000, NAT_VIP, 80, SYN));
+        int proxyPort = run(frame(BNG_MAC, ROUTER_MAC, CLIENT, 40001, SNAT_VIP, 80, SYN)).srcPort();
+        byte[][] in = {
+            frame(BNG_MAC, ROUTER_MAC, CLIENT, 40000, NAT_VIP, 80, ACK),
+            frame(BNG_MAC, T1_MAC, T1, 8080, CLIENT, 40000, ACK),
+            frame(BNG_MAC, ROUTER_MAC, CLIENT, 40001, SNAT_VIP, 80, ACK),
+            frame(BNG_MAC, T3_MAC, T3, 8080, PRX, proxyPort, ACK)};
+        Frame[] burst = {new Frame(1518), new Frame(1518), new Frame(1518), new Frame(1518)};
+        Runnable round = () -> {
+            for (int i = 0; i < in.length; i++) {
+                System.arraycopy(in[i], 0, burst[i].data(), 0, in[i].length);
+                burst[i].setLength(in[i].length);
+            }
+            port.dispatch(burst, burst.length, 1, BNG_MAC);
+        };
+        for (int i = 0; i < 20_000; i++) {
+            round.run();
+        }
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 50_000; i++) {
+            round.run();
+        }
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 100_000, "allocated " + allocated + " bytes for 200000 frames");
+        assertEquals(2 + 2 * 70_000L, balancer.forwarded, "every forward frame went");
+        assertEquals(2 * 70_000L, balancer.replied, "every reply went");
+    }
+
     int state(long key) {
         int[] st = {-1};
         sessions.forEach(-1, -1, SessionTable.keyClient(key), false, (c, p, s, t, state, idle) -> {
