@@ -2,6 +2,7 @@ package bng.rt;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bng.core.api.Frame;
 import bng.core.api.Ports;
@@ -221,6 +222,34 @@ class RouterTest {
             assertEquals(hex(in), hex(f));
         }
         assertEquals(0, router.forwarded);
+    }
+
+    @Test
+    void routingAndTimeExceededAllocateNothingPerFrame() {
+        com.sun.management.ThreadMXBean mx =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        byte[][] in = {udp(BNG1, CLIENT_MAC, CLIENT, HOST, 64), udp(BNG1, CLIENT_MAC, CLIENT, FAR, 64),
+            udp(BNG1, CLIENT_MAC, CLIENT, HOST, 1), udp(BNG1, CLIENT_MAC, CLIENT, ip(198, 18, 1, 9), 64)};
+        Frame[] burst = {new Frame(1518), new Frame(1518), new Frame(1518), new Frame(1518)};
+        Runnable round = () -> {
+            for (int i = 0; i < in.length; i++) {
+                System.arraycopy(in[i], 0, burst[i].data(), 0, in[i].length);
+                burst[i].setLength(in[i].length);
+            }
+            port.dispatch(burst, burst.length, 1, BNG1);
+        };
+        for (int i = 0; i < 20_000; i++) {
+            round.run();
+        }
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 50_000; i++) {
+            round.run();
+        }
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 100_000, "allocated " + allocated + " bytes for 200000 frames");
+        assertEquals(2 * 70_000L, router.forwarded);
+        assertEquals(70_000L, router.timeExceeded);
+        assertEquals(70_000L, router.unresolved);
     }
 
     @Test
