@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Resolves the neighbours bng must reach: every enabled target and the gateway. Once a second
+ * Resolves the neighbours bng must reach: every enabled target, the gateway, and the addresses the
+ * fast path asked for ({@link NeighbourCache#request}, e.g. rt's next hops). Once a second
  * ({@link #tick}) each one whose cache entry is missing or older than {@link #REFRESH_MILLIS} gets
  * a broadcast ARP request from its network's {@code real} address. An address that stays silent
  * is asked again after 1, 2, 4 then every {@link #MAX_BACKOFF_MILLIS} (never more than once a
@@ -60,6 +61,9 @@ final class Resolver {
     int tick(Configuration c, long now) {
         cache.expire(EXPIRE_MILLIS);
         Set<Integer> wanted = wanted(c);
+        for (int requested : cache.takeRequests()) {
+            wanted.add(requested); // a next hop the fast path missed (rt): asked like a target
+        }
         asked.keySet().retainAll(wanted);
         if (wanted.isEmpty()) {
             return 0;

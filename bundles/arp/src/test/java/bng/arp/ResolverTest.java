@@ -39,6 +39,8 @@ class ResolverTest {
         @Override public int portOfIpv6(byte[] b, int off) { return table.portOfIpv6(b, off); }
         @Override public void learnIpv6(byte[] b, int off, long mac, int port) { table.learnIpv6(b, off, mac, port); }
         @Override public void insertStaticIpv6(byte[] b, int off, long mac, int port) { table.insertStaticIpv6(b, off, mac, port); }
+        @Override public void request(int address) { table.request(address); }
+        @Override public int[] takeRequests() { return table.takeRequests(); }
 
         @Override
         public int expire(long maxAgeMillis) {
@@ -74,6 +76,18 @@ class ResolverTest {
         assertEquals(List.of(target1, gateway), ports.drain("eth0"));
         assertEquals(List.of(target2), ports.drain("eth1"), "target 3 is only registered: not asked");
         assertEquals(List.of(Resolver.EXPIRE_MILLIS), cache.expired, "dynamic entries age out after 300 s");
+    }
+
+    @Test
+    void anAddressTheFastPathRequestedIsAskedInTheNextRound() throws Exception {
+        resolver.tick(config, t0);
+        ports.drain("eth0");
+        ports.drain("eth1");
+        cache.request(ip(198, 18, 0, 77)); // rt's next hop, unknown
+        assertEquals(4, resolver.tick(config, t0 + 1_000), "targets 1, 2 and the gateway again (1 s back-off), and the request");
+        assertEquals(golden(request("c6120001", "c612004d"), ports.mac(1)), ports.drain("eth0").get(2));
+        ports.drain("eth1");
+        assertEquals(0, cache.takeRequests().length, "taken");
     }
 
     @Test

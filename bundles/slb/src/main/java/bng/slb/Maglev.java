@@ -49,6 +49,16 @@ final class Maglev {
      * (address and port), so the permutation does not depend on ids or on list order.
      */
     static int[] build(int[] ids, long[] names) {
+        int[] ones = new int[ids.length];
+        java.util.Arrays.fill(ones, 1);
+        return build(ids, names, ones);
+    }
+
+    /**
+     * Weighted Maglev: in each round of the fill, target k takes {@code weights[k]} turns instead
+     * of one, so it holds about M × w[k] / Σw entries. Equal weights give the plain table.
+     */
+    static int[] build(int[] ids, long[] names, int[] weights) {
         int n = ids.length;
         if (n == 0) {
             return new int[0];
@@ -72,14 +82,16 @@ final class Maglev {
         while (true) {
             for (int o = 0; o < n; o++) {
                 int k = order[o];
-                int c = (int) position[k];
-                while (entry[c] >= 0) {
-                    c = (int) ((c + skip[k]) % m);
-                }
-                entry[c] = ids[k];
-                position[k] = (c + skip[k]) % m;
-                if (++filled == m) {
-                    return entry;
+                for (int turn = 0; turn < weights[k]; turn++) {
+                    int c = (int) position[k];
+                    while (entry[c] >= 0) {
+                        c = (int) ((c + skip[k]) % m);
+                    }
+                    entry[c] = ids[k];
+                    position[k] = (c + skip[k]) % m;
+                    if (++filled == m) {
+                        return entry;
+                    }
                 }
             }
         }

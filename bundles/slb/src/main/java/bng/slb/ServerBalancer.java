@@ -15,25 +15,40 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
  * The director for virtual servers: a TCP or UDP frame to an enabled server's VIP (and port, and
  * protocol, when the server names them) is kept on its session's target, or, when it may open a
- * flow (a TCP SYN without ACK, any UDP datagram), bound to a target chosen among the server's
- * enabled targets that hc reports up (backups only when no primary is up) by {@code rr} or
- * {@code hash} (Maglev). A TCP segment that is not a SYN and has no session is dropped: the flow
- * started elsewhere or its session expired. Sessions of a target that goes down move to a healthy
- * target on their next packet; those of a disabled target drain (see {@link #keeps}).
+ * flow (a TCP SYN without ACK, any UDP datagram), bound to a target chosen by the server's method
+ * ({@link TargetChooser}) among its enabled targets that hc reports up (backups only when no
+ * primary is up). A TCP segment that is not a SYN and has no session is dropped: the flow started
+ * elsewhere or its session expired. Sessions of a target that goes down move to a healthy target
+ * on their next packet; those of a disabled target drain (see {@link #keeps}).
  *
- * <p>DSR (target {@code dsr enable}): only the Ethernet addresses change (destination = the
- * target's MAC from the neighbour cache, source = the leaving port's MAC) and the frame leaves on
- * the port of the network that holds the target (reference §4; the target answers the client
- * itself from the VIP on its loopback). NAT targets come with issue 6 and are dropped.
+ * <p>Forwarding modes (reference §5), per server and target:
+ * <ul>
+ * <li>DSR (target {@code dsr enable}): only the Ethernet addresses change; the target answers the
+ * client itself from the VIP on its loopback.
+ * <li>NAT (a target without {@code dsr}): the destination becomes the target's address (and port,
+ * when the target names one and the server does too); replies, which come back through bng
+ * because the target's gateway is bng's {@code virt}, get the VIP (and server port) back as source.
+ * <li>SNAT proxy (server {@code proxy enable}): as NAT, and the source becomes {@code prx} (default
+ * the VIP) with a port allocated per connection by the session table; replies to prx:port are
+ * mapped back to the client. Targets need no route to the client.
+ * </ul>
+ * Every mode sets the destination MAC to the next hop's (neighbour cache) and the source MAC to the
+ * leaving port's. Replies leave for the client directly when it is in a connected network, else
+ * for the {@code gateway}. Checksums are updated incrementally by {@link Frame}'s setters.
  *
- * <p>Per packet: array reads of the current {@link BalancePlan}, one session probe, no lock, no
- * allocation. Drop counters are plain fields (one port thread each today; with several, an
+ * <p>Per packet: array reads of the current {@link BalancePlan}, one or two session probes, no lock,
+ * no allocation. Drop counters are plain fields (one port thread each today; with several, an
  * increment can be lost: statistics).
  */
 @Component(immediate = true, service = {PacketProcessor.class, ConfigListener.class, ShowTopic.class}, property = {
@@ -62,9 +77,12 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
     Ports ports;
 
     private volatile BalancePlan plan = BalancePlan.EMPTY;
+    private volatile TargetChooser chooser;
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
+    private ScheduledExecutorService sampler;
 
     long forwarded;
+    long replied;
     long newSessions;
     /** Sessions moved off a target that went down (or away) by a packet that was not a SYN. */
     long moved;
@@ -73,11 +91,43 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
     long full;
     long raced;
     long unresolved;
-    long natNotYet;
     long noRoute;
+    long noProxyPort;
+
+    @Activate
+    void activate() {
+        sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bng-slb-bandwidth");
+            t.setDaemon(true);
+            return t;
+        });
+        sampler.scheduleAtFixedRate(() -> {
+            TargetChooser c = chooser;
+            if (c != null) {
+                c.sampleBandwidth(plan.enabled.length - 1);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        sampler.shutdownNow();
+    }
+
+    /** Re-seeds the random methods (tests: deterministic draws). */
+    void seed(long seed) {
+        chooser = new TargetChooser(health, sessions, seed);
+    }
+
+    TargetChooser chooser() {
+        return chooser;
+    }
 
     @Override
     public void configurationChanged(Configuration previous, Configuration current) {
+        if (chooser == null) {
+            chooser = new TargetChooser(health, sessions, System.nanoTime());
+        }
         List<String> notes = new ArrayList<>();
         plan = new BalancePlan(current, notes);
         for (String note : notes) {
@@ -97,12 +147,15 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
     public void process(PacketContext ctx) {
         Frame f = ctx.frame();
         if (!f.isIpv4() || f.l4Offset() < 0) {
-            return; // not IPv4, or a later fragment (no ports): fragments follow their flow with issue 6
+            return; // not IPv4, or a later fragment (no ports)
         }
         BalancePlan p = plan;
         int proto = f.ipProtocol();
         int s = p.match(f.ipv4Dst(), f.dstPort(), proto);
         if (s < 0) {
+            if (p.replyKey.length > 0 && f.dstMac() == ctx.inPortMac()) {
+                reply(ctx, f, p, proto);
+            }
             return;
         }
         int client = f.ipv4Src();
@@ -112,8 +165,9 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         long key = SessionTable.key(client, p.bySource[s] ? 0 : f.srcPort(), p.serverId[s]);
         int slot = sessions.find(key);
         int target = slot < 0 ? -1 : sessions.target(slot);
+        TargetChooser c = chooser;
         boolean moving = false;
-        if (target >= 0 && !keeps(p, target, opens)) {
+        if (target >= 0 && !keeps(c, p, target, opens)) {
             sessions.remove(key); // out of service for this packet: choose again (see keeps)
             moving = !opens;
             target = -1;
@@ -126,7 +180,7 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
                 ctx.drop();
                 return;
             }
-            target = choose(p, s, client);
+            target = c.choose(p, s, client);
             if (target < 0) {
                 noTarget++;
                 ctx.drop();
@@ -150,17 +204,12 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
                 newSessions++;
             }
         }
-        forward(ctx, f, p, p.serverId[s], target);
+        forward(ctx, f, p, s, target, tcp, flags);
     }
 
-    private void forward(PacketContext ctx, Frame f, BalancePlan p, int server, int target) {
+    private void forward(PacketContext ctx, Frame f, BalancePlan p, int s, int target, boolean tcp, int flags) {
         if (target >= p.address.length || p.address[target] == 0) {
             noTarget++; // bound to a target the configuration no longer has
-            ctx.drop();
-            return;
-        }
-        if (!p.dsr[target]) {
-            natNotYet++;
             ctx.drop();
             return;
         }
@@ -174,12 +223,37 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         long mac = neighbours.lookupIpv4(p.address[target]);
         if (mac < 0) {
             unresolved++; // arp resolves targets; until then the client retransmits
+            neighbours.request(p.address[target]);
             ctx.drop();
             return;
         }
+        int mode = p.mode(s, target);
+        if (mode == BalancePlan.MODE_SNAT) {
+            long conn = SessionTable.key(f.ipv4Src(), f.srcPort(), p.serverId[s]);
+            if (p.bySource[s] && !connection(conn, target, tcp, flags)) {
+                full++;
+                ctx.drop();
+                return;
+            }
+            int proxyPort = sessions.proxyPort(conn, target);
+            if (proxyPort < 0) {
+                noProxyPort++;
+                ctx.drop();
+                return;
+            }
+            f.setIpv4Src(p.prx[s]);
+            f.setSrcPort(proxyPort);
+        }
+        if (mode != BalancePlan.MODE_DSR) {
+            f.setIpv4Dst(p.address[target]);
+            int tp = p.targetPort[target];
+            if (tp != 0 && p.port[s] != 0 && tp != f.dstPort()) {
+                f.setDstPort(tp);
+            }
+        }
         f.setDstMac(mac);
         f.setSrcMac(srcMac);
-        sessions.count(server, target, f.length());
+        sessions.count(p.serverId[s], target, f.length());
         forwarded++;
         ctx.send(out);
     }
@@ -194,56 +268,121 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
      * UDP flow continues there and a TCP connection is answered by that target's RST (RFC 9293
      * §3.10.7.1) instead of retransmitting into a dead host until the client gives up.
      */
-    private boolean keeps(BalancePlan p, int target, boolean opens) {
+    private boolean keeps(TargetChooser c, BalancePlan p, int target, boolean opens) {
         if (opens) {
-            return usable(p, target);
+            return c.usable(p, target);
         }
         return p.isTarget(target) ? health.state(target) != TargetHealth.DOWN : p.isDraining(target);
     }
 
-    private boolean usable(BalancePlan p, int target) {
-        return p.isTarget(target) && health.state(target) == TargetHealth.UP;
+    /**
+     * A proxied connection of a {@code sessionid src} server: its session is per client, but its
+     * proxy port must be per connection, so the connection gets a session of its own (key with the
+     * client port, same target) that carries the port and its own TCP/UDP timeouts.
+     */
+    private boolean connection(long conn, int target, boolean tcp, int flags) {
+        int slot = sessions.find(conn);
+        int bound = slot < 0 ? -1 : sessions.target(slot);
+        if (bound == target) {
+            sessions.touch(slot, flags);
+            return true;
+        }
+        if (bound >= 0) {
+            sessions.remove(conn); // the client moved to another target: the old connection is over
+        }
+        slot = sessions.insert(conn, target, tcp, flags);
+        return slot >= 0 && sessions.target(slot) == target;
     }
 
-    /** A target for a new session: a primary that is up, else a backup that is up, else -1. */
-    int choose(BalancePlan p, int s, int client) {
-        int t = pick(p, s, p.primaries[s], p.primaryTable[s], client);
-        return t >= 0 ? t : pick(p, s, p.backups[s], p.backupTable[s], client);
-    }
-
-    private int pick(BalancePlan p, int s, int[] targets, int[] table, int client) {
-        int n = targets.length;
-        if (table == null) {
-            int start = Integer.remainderUnsigned(p.cursor[s]++, Math.max(1, n));
-            for (int i = 0; i < n; i++) {
-                int t = targets[(start + i) % n];
-                if (usable(p, t)) {
-                    return t;
+    /**
+     * A packet not to a VIP, sent to bng's MAC: a target's reply to a NAT client (source the
+     * target's address and port, destination the client) or to a proxied connection (destination
+     * prx and a proxy port)? Then it is translated back and sent toward the client; anything else
+     * passes on untouched.
+     */
+    private void reply(PacketContext ctx, Frame f, BalancePlan p, int proto) {
+        int src = f.ipv4Src();
+        int k = p.firstReply(src, f.srcPort());
+        if (k < 0) {
+            k = p.firstReply(src, 0);
+            if (k < 0) {
+                return;
+            }
+        }
+        int dst = f.ipv4Dst();
+        int dport = f.dstPort();
+        boolean tcp = proto == Frame.PROTO_TCP;
+        // The target's FIN or RST closes the connection's session; any reply refreshes it.
+        int flags = tcp ? (f.tcpFlags() & (SessionTable.TCP_FIN | SessionTable.TCP_RST)) | SessionTable.TCP_ACK : 0;
+        long rk = p.replyKey[k];
+        for (; k < p.replyKey.length && p.replyKey[k] == rk; k++) {
+            int s = p.replyServer[k];
+            int t = p.replyTarget[k];
+            if (p.protocol[s] != 0 && p.protocol[s] != proto) {
+                continue;
+            }
+            int client;
+            int clientPort;
+            long key;
+            if (p.proxy[s]) {
+                long conn = dst == p.prx[s] ? sessions.proxied(t, dport) : 0;
+                if (conn == 0 || SessionTable.keyServer(conn) != p.serverId[s]) {
+                    continue;
                 }
+                client = SessionTable.keyClient(conn);
+                clientPort = SessionTable.keyPort(conn);
+                key = conn;
+            } else {
+                client = dst;
+                clientPort = dport;
+                key = SessionTable.key(client, p.bySource[s] ? 0 : clientPort, p.serverId[s]);
             }
-            return -1;
-        }
-        boolean any = false;
-        for (int t : targets) {
-            any |= usable(p, t);
-        }
-        if (!any) {
-            return -1;
-        }
-        // A target that is down keeps its table entries; its clients go to the next entries that
-        // are up, so the clients of the targets that are up stay where they were.
-        int m = table.length;
-        for (int i = Maglev.index(client, m), c = 0; c < m; c++, i = i + 1 == m ? 0 : i + 1) {
-            if (usable(p, table[i])) {
-                return table[i];
+            int slot = sessions.find(key);
+            if (slot < 0 || sessions.target(slot) != t) {
+                continue;
             }
+            int hop = p.connectedPort(client) >= 0 ? client : p.gateway;
+            int out = hop == 0 ? -1 : p.connectedPort(hop);
+            long srcMac = out < 0 ? -1 : out == ctx.inPort() ? ctx.inPortMac() : ports.mac(out);
+            if (srcMac < 0) {
+                noRoute++;
+                ctx.drop();
+                return;
+            }
+            long mac = neighbours.lookupIpv4(hop);
+            if (mac < 0) {
+                unresolved++; // a client in a connected network that arp has not met: ask, the target retransmits
+                neighbours.request(hop);
+                ctx.drop();
+                return;
+            }
+            sessions.touch(slot, flags);
+            if (p.proxy[s]) {
+                f.setIpv4Dst(client);
+                f.setDstPort(clientPort);
+            }
+            f.setIpv4Src(p.vip[s]);
+            if (p.port[s] != 0 && f.srcPort() != p.port[s]) {
+                f.setSrcPort(p.port[s]);
+            }
+            f.setDstMac(mac);
+            f.setSrcMac(srcMac);
+            sessions.count(p.serverId[s], t, f.length());
+            replied++;
+            ctx.send(out);
+            return;
         }
-        return -1;
+    }
+
+    /** A target for a new session (tests). */
+    int choose(BalancePlan p, int s, int client) {
+        return chooser.choose(p, s, client);
     }
 
     @Override
     public void show(List<String> args, StringBuilder out) {
         out.append(String.format("%-14s %d%n", "forwarded", forwarded));
+        out.append(String.format("%-14s %d%n", "replied", replied));
         out.append(String.format("%-14s %d%n", "new-sessions", newSessions));
         out.append(String.format("%-14s %d%n", "moved", moved));
         out.append(String.format("%-14s %d%n", "no-session", noSession));
@@ -251,7 +390,7 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         out.append(String.format("%-14s %d%n", "table-full", full));
         out.append(String.format("%-14s %d%n", "raced", raced));
         out.append(String.format("%-14s %d%n", "unresolved", unresolved));
-        out.append(String.format("%-14s %d%n", "nat-not-yet", natNotYet));
         out.append(String.format("%-14s %d%n", "no-route", noRoute));
+        out.append(String.format("%-14s %d%n", "no-proxy-port", noProxyPort));
     }
 }

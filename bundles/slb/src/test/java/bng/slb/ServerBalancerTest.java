@@ -379,14 +379,6 @@ class ServerBalancerTest {
     }
 
     @Test
-    void aNatTargetIsDroppedUntilIssue6() {
-        assertDropped(syn(CLIENT, 40000, NAT_VIP));
-        health.report(4, TargetHealth.UP, "test");
-        assertDropped(syn(CLIENT, 40000, NAT_VIP));
-        assertEquals(1, balancer.natNotYet);
-    }
-
-    @Test
     void anUnresolvedTargetIsDroppedAndCounted() {
         neighbours.expire(-1_000);
         assertDropped(syn(CLIENT, 40000, VIP));

@@ -48,6 +48,17 @@ public interface NeighbourCache {
     /** Inserts a static IPv6 entry; it never ages out. */
     void insertStaticIpv6(byte[] b, int off, long mac, int port);
 
+    /**
+     * Asks for {@code address} to be resolved: the fast path's way to say "I needed this neighbour
+     * and it was unknown" (rt's next hops). No lock, no allocation; a request can be lost when
+     * many arrive at once, and the next packet asks again. The arp module's resolver takes the
+     * requests once a second and sends ARP requests for them (with its usual back-off).
+     */
+    void request(int address);
+
+    /** The addresses requested since the last call (at most a few dozen), and forgets them. */
+    int[] takeRequests();
+
     /** Removes entries not refreshed for {@code maxAgeMillis} (static ones stay); returns how many went. */
     int expire(long maxAgeMillis);
 

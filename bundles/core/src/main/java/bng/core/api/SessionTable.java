@@ -94,6 +94,27 @@ public interface SessionTable {
      */
     long drainMillis(int target);
 
+    /** Active sessions bound to {@code target} (least-session choice: allocation-free). */
+    int activeSessions(int target);
+
+    /** Bytes counted for {@code target} since start (least-bandwidth sampling: allocation-free). */
+    long targetBytes(int target);
+
+    /** First source port of SNAT proxy connections; they take ports up to 65535. */
+    int PROXY_PORT_FIRST = 1024;
+
+    /**
+     * SNAT proxy: the source port of connection {@code conn} (a {@link #key} with the client's real
+     * port) toward {@code target}, allocated from {@link #PROXY_PORT_FIRST}..65535 on first use so
+     * that no two live connections to one target share it. The mapping lives as long as the session
+     * {@code conn} (insert it first): removing or expiring that session frees the port. Returns -1
+     * when no port could be found (counted by the caller). Lock-free, allocation-free.
+     */
+    int proxyPort(long conn, int target);
+
+    /** SNAT proxy reply: the connection holding proxy port {@code port} toward {@code target}, or 0. */
+    long proxied(int target, int port);
+
     /** Sessions in the table now. */
     int size();
 

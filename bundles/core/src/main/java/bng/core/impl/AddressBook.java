@@ -14,7 +14,7 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * Owned addresses derived from each committed configuration: enabled networks' real/virt and
- * enabled servers' VIPs. Published as immutable sorted arrays behind one volatile field, so a
+ * enabled servers' VIPs, and the {@code prx}/{@code prx6} of enabled proxy servers. Published as immutable sorted arrays behind one volatile field, so a
  * per-packet lookup is a binary search with no lock and no allocation.
  */
 @Component(service = {OwnedAddresses.class, ConfigListener.class, AddressBook.class}, immediate = true)
@@ -34,6 +34,9 @@ public final class AddressBook implements OwnedAddresses, ConfigListener {
         for (ServerDef s : current.servers().values()) {
             if (s.state() == ObjectState.ENABLED) {
                 add(all, s.ipaddr(), s.ipaddr6());
+                if (s.proxy()) {
+                    add(all, s.prx(), s.prx6()); // SNAT replies come to prx: ARP must answer for it
+                }
             }
         }
         snapshot = build(all);

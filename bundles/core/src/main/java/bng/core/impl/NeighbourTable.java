@@ -57,6 +57,31 @@ public final class NeighbourTable implements NeighbourCache, ShowTopic {
     private volatile Table table = new Table(16, 0);
     private final Ipv6NeighbourTable ipv6 = new Ipv6NeighbourTable();
 
+    /** Pending resolution requests, by hash of the address (0 = none): plain racy writes, see {@link #request}. */
+    private final int[] requests = new int[REQUEST_SLOTS];
+    static final int REQUEST_SLOTS = 64;
+
+    @Override
+    public void request(int address) {
+        if (address != 0) {
+            requests[mix(address) & (REQUEST_SLOTS - 1)] = address;
+        }
+    }
+
+    @Override
+    public int[] takeRequests() {
+        int[] out = new int[REQUEST_SLOTS];
+        int n = 0;
+        for (int i = 0; i < REQUEST_SLOTS; i++) {
+            int a = requests[i];
+            if (a != 0) {
+                requests[i] = 0;
+                out[n++] = a;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
     private static int mix(int a) {
         int h = a * 0x9E3779B9;
         return h ^ (h >>> 16);

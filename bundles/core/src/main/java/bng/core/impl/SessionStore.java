@@ -49,7 +49,10 @@ public final class SessionStore implements SessionTable, ConfigListener {
     static final long EMPTY = 0;
     /** Ticks before a tombstone (a removed session's slot) may take a new key. */
     static final int TOMBSTONE_GRACE_TICKS = 2;
-    static final int MAX_PROBE = 64;
+    static final int MAX_PROBE = 128;
+    /** Sessions per slot at capacity: 0.7 keeps linear probes short (≈ 6 slots for a miss in a fresh table). */
+    static final double LOAD_FACTOR = 0.7;
+    static final int MIN_SLOTS = 2 * MAX_PROBE;
     static final long TICK_MILLIS = 100;
     /** A connection (src+port) that saw FIN or RST is kept this long for the last segments. */
     static final int CLOSING_TIMEOUT_SECONDS = 10;
@@ -58,6 +61,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
 
     private static final VarHandle KEYS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle CHARS = MethodHandles.arrayElementVarHandle(char[].class);
     private static final VarHandle LONGS = KEYS;
     private static final VarHandle LIVE;
 
@@ -73,9 +77,11 @@ public final class SessionStore implements SessionTable, ConfigListener {
     static final class Table {
         final int capacity;
         final int generation;
-        final int mask;
+        /** Slots: capacity / {@link #LOAD_FACTOR}, not a power of two (homes by multiply-shift). */
+        final int slots;
         final long[] keys;
-        final int[] targets;
+        /** Target id 1..65535, 0 = none (free, being claimed, or being removed). */
+        final char[] targets;
         final int[] seen;
         final byte[] states;
         volatile int live;
@@ -83,26 +89,133 @@ public final class SessionStore implements SessionTable, ConfigListener {
         Table(int capacity, int generation) {
             this.capacity = capacity;
             this.generation = generation & 7;
-            int slots = Integer.highestOneBit(Math.max(16, capacity) * 2 - 1) << 1;
-            slots = Math.min(slots, 1 << INDEX_BITS);
-            mask = slots - 1;
+            long want = (long) Math.ceil(Math.max(16, capacity) / LOAD_FACTOR);
+            slots = (int) Math.min(Math.max(MIN_SLOTS, want), 1 << INDEX_BITS);
             keys = new long[slots];
-            targets = new int[slots];
-            java.util.Arrays.fill(targets, -1);
+            targets = new char[slots];
             seen = new int[slots];
             states = new byte[slots];
         }
 
         int home(long key) {
-            long h = key;
-            h ^= h >>> 33;
-            h *= 0xff51afd7ed558ccdL;
-            h ^= h >>> 33;
-            h *= 0xc4ceb9fe1a85ec53L;
-            h ^= h >>> 33;
-            return (int) h & mask;
+            return (int) (((mix(key) >>> 32) * slots) >>> 32); // Lemire's multiply-shift range reduction
+        }
+
+        /** The slot {@code p} positions after {@code home} (p < slots). */
+        int at(int home, int p) {
+            int i = home + p;
+            return i >= slots ? i - slots : i;
         }
     }
+
+    /** MurmurHash3's 64-bit finalizer. */
+    static long mix(long h) {
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    /**
+     * SNAT proxy ports: a second open-addressing index keyed by (target id << 16 | proxy port), the
+     * value the connection's session key. A connection's port is the first of
+     * {@link #PROXY_ATTEMPTS} hash-derived candidates that was free toward its target, so the
+     * forward path finds it again by hashing (no per-session field) and a reply finds the
+     * connection by one probe. Created on the first proxied connection.
+     */
+    static final class ProxyIndex {
+        final int mask;
+        final int[] keys;
+        final long[] conns;
+
+        ProxyIndex(int capacity) {
+            int slots = Integer.highestOneBit(Math.max(1024, Math.min(capacity, MAX_PROXIED)) * 2 - 1) << 1;
+            mask = slots - 1;
+            keys = new int[slots];
+            conns = new long[slots];
+        }
+
+        int home(int key) {
+            return (int) mix(key) & mask;
+        }
+
+        /** The connection at {@code key}, or 0 (absent, or claimed and not yet published). */
+        long get(int key) {
+            int h = home(key);
+            for (int p = 0; p < MAX_PROBE; p++) {
+                int i = (h + p) & mask;
+                int k = (int) INTS.getAcquire(keys, i);
+                if (k == key) {
+                    return (long) KEYS.getAcquire(conns, i);
+                }
+                if (k == EMPTY_PROXY) {
+                    return 0;
+                }
+            }
+            return 0;
+        }
+
+        /** Binds {@code key} to {@code conn} unless it is bound already; true when it bound it. */
+        boolean claim(int key, long conn) {
+            int h = home(key);
+            int free = -1;
+            int freeWas = EMPTY_PROXY;
+            for (int p = 0; p < MAX_PROBE; p++) {
+                int i = (h + p) & mask;
+                int k = (int) INTS.getAcquire(keys, i);
+                if (k == key) {
+                    return false;
+                }
+                if (k == EMPTY_PROXY || k == TOMB_PROXY) {
+                    if (free < 0) {
+                        free = i;
+                        freeWas = k;
+                    }
+                    if (k == EMPTY_PROXY) {
+                        break;
+                    }
+                }
+            }
+            if (free < 0 || !INTS.compareAndSet(keys, free, freeWas, key)) {
+                return false; // window full, or raced for the slot: the caller tries its next candidate
+            }
+            KEYS.setRelease(conns, free, conn);
+            return true;
+        }
+
+        /** Unbinds {@code key} if it holds {@code conn}. */
+        boolean release(int key, long conn) {
+            int h = home(key);
+            for (int p = 0; p < MAX_PROBE; p++) {
+                int i = (h + p) & mask;
+                int k = (int) INTS.getAcquire(keys, i);
+                if (k == key) {
+                    if (KEYS.compareAndSet(conns, i, conn, 0L)) {
+                        INTS.setRelease(keys, i, TOMB_PROXY);
+                        return true;
+                    }
+                    return false;
+                }
+                if (k == EMPTY_PROXY) {
+                    return false;
+                }
+            }
+            return false;
+        }
+    }
+
+    static final int EMPTY_PROXY = 0;
+    /** Not a valid key: proxy ports start at 1024. */
+    static final int TOMB_PROXY = 1;
+    static final int PROXY_ATTEMPTS = 16;
+    static final int PROXY_PORTS = 65_536 - PROXY_PORT_FIRST;
+    /** Proxied connections at most (the index is sized for this many, or for the capacity if smaller). */
+    static final int MAX_PROXIED = 1 << 22;
+
+    private volatile ProxyIndex proxies;
+    private int proxySweepCursor;
 
     private volatile Table table;
     private volatile long tick;
@@ -167,7 +280,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
         try {
             tick = (System.nanoTime() - startNanos) / (TICK_MILLIS * 1_000_000);
             Table t = table;
-            sweep(Math.max(1024, (t.mask + 1) / 100));
+            sweep(Math.max(1024, t.slots / 100));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "session sweep failed", e);
         }
@@ -225,9 +338,9 @@ public final class SessionStore implements SessionTable, ConfigListener {
         Table t = new Table(capacity, old.generation + 1);
         int copied = 0;
         int lost = 0;
-        for (int i = 0; i <= old.mask; i++) {
+        for (int i = 0; i < old.slots; i++) {
             long k = (long) KEYS.getAcquire(old.keys, i);
-            int tg = (int) INTS.getAcquire(old.targets, i);
+            int tg = targetAt(old, i);
             if (!isKey(k) || tg < 0) {
                 continue;
             }
@@ -237,7 +350,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
                 continue;
             }
             t.keys[j] = k;
-            t.targets[j] = tg;
+            t.targets[j] = (char) tg;
             t.seen[j] = old.seen[i];
             t.states[j] = old.states[i];
             t.live++;
@@ -247,26 +360,32 @@ public final class SessionStore implements SessionTable, ConfigListener {
         // Recount the active sessions of the new table (an insert racing the swap may be off by one).
         java.util.Arrays.fill(serverActive, 0);
         java.util.Arrays.fill(targetActive, 0);
-        for (int i = 0; i <= t.mask; i++) {
+        for (int i = 0; i < t.slots; i++) {
             long k = t.keys[i];
-            if (isKey(k) && t.targets[i] >= 0) {
+            if (isKey(k) && t.targets[i] != 0) {
                 INTS.getAndAdd(serverActive, SessionTable.keyServer(k), 1);
-                INTS.getAndAdd(targetActive, t.targets[i] & MAX_ID, 1);
+                INTS.getAndAdd(targetActive, t.targets[i], 1);
             }
         }
         LOG.log(System.Logger.Level.INFO, "session table re-created for {0} sessions ({1} slots): {2} copied, {3} dropped",
-            capacity, t.mask + 1, copied, lost);
+            capacity, t.slots, copied, lost);
     }
 
     private static int freeSlot(Table t, long key) {
         int home = t.home(key);
         for (int p = 0; p < MAX_PROBE; p++) {
-            int i = (home + p) & t.mask;
+            int i = t.at(home, p);
             if (t.keys[i] == EMPTY) {
                 return i;
             }
         }
         return -1;
+    }
+
+    /** The target at slot {@code i} (acquire), or -1 when none. */
+    private static int targetAt(Table t, int i) {
+        int tg = (char) CHARS.getAcquire(t.targets, i);
+        return tg == 0 ? -1 : tg;
     }
 
     private static int encode(Table t, int index) {
@@ -281,7 +400,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
     private static int indexOf(Table t, long key) {
         int home = t.home(key);
         for (int p = 0; p < MAX_PROBE; p++) {
-            int i = (home + p) & t.mask;
+            int i = t.at(home, p);
             long k = (long) KEYS.getAcquire(t.keys, i);
             if (k == key) {
                 return i;
@@ -300,7 +419,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
         if (i < 0) {
             return -1;
         }
-        int tg = (int) INTS.getAcquire(t.targets, i);
+        int tg = targetAt(t, i);
         // Re-check the key: the slot may have been removed and reused between the two reads.
         return tg >= 0 && (long) KEYS.getAcquire(t.keys, i) == key ? tg : -1;
     }
@@ -314,7 +433,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
 
     @Override
     public int insert(long key, int target, boolean tcp, int tcpFlags) {
-        if (!isKey(key) || target < 0 || target > MAX_ID) {
+        if (!isKey(key) || target < 1 || target > MAX_ID) {
             return -1;
         }
         Table t = table;
@@ -328,7 +447,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
             long freeWas = EMPTY;
             boolean again = false;
             for (int p = 0; p < MAX_PROBE; p++) {
-                int i = (home + p) & t.mask;
+                int i = t.at(home, p);
                 long k = (long) KEYS.getAcquire(t.keys, i);
                 if (k == key) {
                     int slot = published(t, i, key);
@@ -367,7 +486,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
             int server = SessionTable.keyServer(key);
             INTS.getAndAdd(serverActive, server, 1);
             INTS.getAndAdd(targetActive, target, 1);
-            INTS.setRelease(t.targets, free, target);
+            CHARS.setRelease(t.targets, free, (char) target);
             if (!copyBefore(t, home, freePos, key)) {
                 LONGS.getAndAdd(serverNew, server, 1L);
                 LONGS.getAndAdd(targetNew, target, 1L);
@@ -384,7 +503,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
     /** True when {@code key} sits at a probe position before {@code pos}. */
     private static boolean copyBefore(Table t, int home, int pos, long key) {
         for (int p = 0; p < pos; p++) {
-            if ((long) KEYS.getAcquire(t.keys, (home + p) & t.mask) == key) {
+            if ((long) KEYS.getAcquire(t.keys, t.at(home, p)) == key) {
                 return true;
             }
         }
@@ -398,7 +517,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
      * or -1 when the session went meanwhile.
      */
     private static int published(Table t, int i, long key) {
-        for (int spin = 0; spin < 1 << 14 && (int) INTS.getAcquire(t.targets, i) < 0; spin++) {
+        for (int spin = 0; spin < 1 << 14 && targetAt(t, i) < 0; spin++) {
             if (spin < 1 << 8) {
                 Thread.onSpinWait();
             } else {
@@ -436,26 +555,111 @@ public final class SessionStore implements SessionTable, ConfigListener {
 
     /** Removes the session at {@code i} if it still holds {@code key}; exactly one caller wins. */
     private boolean removeAt(Table t, int i, long key) {
-        int tg = (int) INTS.getAndSet(t.targets, i, -1);
-        if (tg < 0) {
+        int tg = (char) CHARS.getAndSet(t.targets, i, (char) 0);
+        if (tg == 0) {
             return false; // not yet published, or someone else removed it
         }
         if ((long) KEYS.getAcquire(t.keys, i) != key) {
-            INTS.setRelease(t.targets, i, tg); // removed and reused meanwhile: not ours
+            CHARS.setRelease(t.targets, i, (char) tg); // removed and reused meanwhile: not ours
             return false;
         }
         INTS.getAndAdd(serverActive, SessionTable.keyServer(key), -1);
         INTS.getAndAdd(targetActive, tg, -1);
         KEYS.setRelease(t.keys, i, tombstone(tick));
         LIVE.getAndAdd(t, -1);
+        releaseProxy(key, tg);
         return true;
+    }
+
+    /** The {@code attempt}-th candidate proxy port of connection {@code conn} toward {@code target}. */
+    static int proxyCandidate(long conn, int target, int attempt) {
+        long h = mix(mix(conn ^ (long) target << 48) + attempt * 0x9e3779b97f4a7c15L);
+        return PROXY_PORT_FIRST + (int) Long.remainderUnsigned(h, PROXY_PORTS);
+    }
+
+    @Override
+    public int proxyPort(long conn, int target) {
+        ProxyIndex x = proxies;
+        if (x == null) {
+            x = createProxies();
+        }
+        int t = target & MAX_ID;
+        for (int a = 0; a < PROXY_ATTEMPTS; a++) {
+            int port = proxyCandidate(conn, t, a);
+            if (x.get(t << 16 | port) == conn) {
+                return port;
+            }
+        }
+        for (int a = 0; a < PROXY_ATTEMPTS; a++) {
+            int port = proxyCandidate(conn, t, a);
+            if (x.claim(t << 16 | port, conn)) {
+                return port;
+            }
+        }
+        return -1;
+    }
+
+    private synchronized ProxyIndex createProxies() {
+        if (proxies == null) {
+            proxies = new ProxyIndex(table.capacity);
+        }
+        return proxies;
+    }
+
+    @Override
+    public long proxied(int target, int port) {
+        ProxyIndex x = proxies;
+        return x == null || port < PROXY_PORT_FIRST || port > 65_535 ? 0 : x.get((target & MAX_ID) << 16 | port);
+    }
+
+    /** Frees the proxy port of a connection that is going (nothing when it had none). */
+    private void releaseProxy(long conn, int target) {
+        ProxyIndex x = proxies;
+        if (x == null || SessionTable.keyPort(conn) == 0) {
+            return;
+        }
+        int t = target & MAX_ID;
+        for (int a = 0; a < PROXY_ATTEMPTS; a++) {
+            if (x.release(t << 16 | proxyCandidate(conn, t, a), conn)) {
+                return;
+            }
+        }
+    }
+
+    /** Frees proxy ports whose connection is no longer in the table (it went while its port was taken). */
+    private int sweepProxies(int slots) {
+        ProxyIndex x = proxies;
+        if (x == null) {
+            return 0;
+        }
+        int n = 0;
+        int i = proxySweepCursor & x.mask;
+        for (int c = 0; c < slots && c <= x.mask; c++, i = (i + 1) & x.mask) {
+            int k = (int) INTS.getAcquire(x.keys, i);
+            long conn = (long) KEYS.getAcquire(x.conns, i);
+            if (k != EMPTY_PROXY && k != TOMB_PROXY && conn != 0 && lookup(conn) != k >>> 16 && x.release(k, conn)) {
+                n++;
+            }
+        }
+        proxySweepCursor = i;
+        return n;
+    }
+
+    @Override
+    public int activeSessions(int target) {
+        return target < 0 || target > MAX_ID ? 0 : Math.max(0, targetActive[target]);
+    }
+
+    @Override
+    public long targetBytes(int target) {
+        return target < 0 || target > MAX_ID ? 0 : targetBytes[target];
     }
 
     @Override
     public int target(int slot) {
         Table t = table;
         int i = index(t, slot);
-        return i < 0 ? -1 : (int) INTS.getAcquire(t.targets, i);
+        return i < 0 ? -1 : targetAt(t, i);
     }
 
     @Override
@@ -499,7 +703,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
     public int clear(int server) {
         Table t = table;
         int n = 0;
-        for (int i = 0; i <= t.mask; i++) {
+        for (int i = 0; i < t.slots; i++) {
             long k = (long) KEYS.getAcquire(t.keys, i);
             if (isKey(k) && (server < 0 || SessionTable.keyServer(k) == server) && removeAt(t, i, k)) {
                 n++;
@@ -528,10 +732,10 @@ public final class SessionStore implements SessionTable, ConfigListener {
         Table t = table;
         int now = (int) tick;
         int n = 0;
-        int i = sweepCursor & t.mask;
-        for (int c = 0; c < slots && c <= t.mask; c++, i = (i + 1) & t.mask) {
+        int i = sweepCursor < t.slots ? sweepCursor : 0;
+        for (int c = 0; c < slots && c < t.slots; c++, i = i + 1 == t.slots ? 0 : i + 1) {
             long k = (long) KEYS.getAcquire(t.keys, i);
-            if (!isKey(k) || t.targets[i] < 0) {
+            if (!isKey(k) || t.targets[i] == 0) {
                 continue;
             }
             int d = drainUntil[t.targets[i] & MAX_ID];
@@ -542,12 +746,12 @@ public final class SessionStore implements SessionTable, ConfigListener {
             }
         }
         sweepCursor = i;
-        return n;
+        return n + sweepProxies(slots);
     }
 
     /** Sweeps the whole table once (tests, and a {@code set sessions} change). */
     public int sweepAll() {
-        return sweep(table.mask + 1);
+        return sweep(table.slots);
     }
 
     /** Moves the coarse clock on by {@code millis} (tests; the ticker owns it when running). */
@@ -566,6 +770,11 @@ public final class SessionStore implements SessionTable, ConfigListener {
     @Override
     public int size() {
         return table.live;
+    }
+
+    /** Slots of the current table (measurements). */
+    public int slots() {
+        return table.slots;
     }
 
     @Override
@@ -598,9 +807,9 @@ public final class SessionStore implements SessionTable, ConfigListener {
     public void forEach(int server, int target, int client, boolean anyClient, Visitor v) {
         Table t = table;
         long now = tick;
-        for (int i = 0; i <= t.mask; i++) {
+        for (int i = 0; i < t.slots; i++) {
             long k = (long) KEYS.getAcquire(t.keys, i);
-            int tg = (int) INTS.getAcquire(t.targets, i);
+            int tg = targetAt(t, i);
             if (!isKey(k) || tg < 0) {
                 continue;
             }

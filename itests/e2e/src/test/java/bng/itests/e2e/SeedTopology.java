@@ -23,6 +23,8 @@ final class SeedTopology implements AutoCloseable {
     final String t1;
     final String t2;
     final Path dir;
+    /** bin/seed-net's topology: null for the seed's (DSR), "e1" for routing mode. */
+    final String mode;
 
     SeedTopology(Path home, Path dir) {
         this(home, dir, "");
@@ -30,10 +32,16 @@ final class SeedTopology implements AutoCloseable {
 
     /** @param tag a few letters of the test class, so that classes running at once never share a namespace */
     SeedTopology(Path home, Path dir, String tag) {
+        // "v" + prefix + "t1" names a veth: at most 15 characters.
+        this(home, dir, "bnge" + tag + (ProcessHandle.current().pid() % (tag.isEmpty() ? 100000 : 10000)), null);
+    }
+
+    /** @param prefix namespace prefix, unique per test class (at most 10 characters) */
+    SeedTopology(Path home, Path dir, String prefix, String mode) {
         this.seedNet = home.resolve("bin/seed-net");
         this.dir = dir;
-        // "v" + prefix + "t1" names a veth: at most 15 characters.
-        this.prefix = "bnge" + tag + (ProcessHandle.current().pid() % (tag.isEmpty() ? 100000 : 10000));
+        this.mode = mode;
+        this.prefix = prefix;
         sw = prefix + "sw";
         router = prefix + "rt";
         bng = prefix + "lb";
@@ -46,7 +54,11 @@ final class SeedTopology implements AutoCloseable {
     }
 
     void build() {
-        Sh.must(seedNet.toString(), "up", prefix, dir.toString());
+        if (mode == null) {
+            Sh.must(seedNet.toString(), "up", prefix, dir.toString());
+        } else {
+            Sh.must(seedNet.toString(), "up", prefix, dir.toString(), mode);
+        }
     }
 
     /** The seed's configuration with the addresses filled in (examples/dsr.conf). */

@@ -1,0 +1,248 @@
+package bng.itests.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Routing mode on real hosts (reference example E1, single-legged): one bridge, the clients beyond
+ * the router (198.19.0.20+), the targets in their own network 198.18.1.0/24 with bng's virt as
+ * default gateway ({@code bin/seed-net up PREFIX DIR e1}). Server 1 balances them in NAT mode (the
+ * targets see the clients' addresses), server 2 as SNAT proxy from the virt (E7's way: the targets
+ * see prx and need no route back), and rt routes what is neither.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RoutingNatTest {
+    private static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
+    private static final Path BNG = HOME.resolve("bin/bng");
+    static final String NAT_VIP = "198.18.0.100";
+    static final String SNAT_VIP = "198.18.0.101";
+    static final String PRX = "198.18.1.254";
+    static final String CLIENTS = "198.19.0";
+    static final String ROUTER = "198.18.0.1";
+
+    static final String CONFIG = """
+        modules   arp,ping,hc,master,slb,rt
+        set       ipforwarding 1
+        interface 1 {
+                  name eth0
+                  access raw
+        }
+        register  interface 1
+        enable    interface 1
+        network   1 {
+                  name "local network"
+                  addr 198.18.0.0
+                  mask 255.255.255.0
+                  real 198.18.0.2
+                  virt 198.18.0.3
+                  interface 1
+        }
+        network   2 {
+                  name "target network"
+                  addr 198.18.1.0
+                  mask 255.255.255.0
+                  real 198.18.1.253
+                  virt 198.18.1.254
+                  interface 1
+        }
+        register  networks 1,2
+        enable    networks 1,2
+        gateway   {
+                  ipaddr 198.18.0.1
+                  ping 3,8
+        }
+        server    1 {
+                  ipaddr 198.18.0.100
+                  port 80
+                  protocol tcp
+                  targets 1,2
+        }
+        server    2 {
+                  ipaddr 198.18.0.101
+                  port 80
+                  protocol tcp
+                  sessionid src+port
+                  proxy enable
+                  prx 198.18.1.254
+                  targets 3,4
+        }
+        register  servers 1,2
+        enable    servers 1,2
+        target    1 {
+                  ipaddr 198.18.1.11
+                  port 80
+                  protocol tcp
+                  tcpopen 80,3,10
+        }
+        target    2 {
+                  ipaddr 198.18.1.12
+                  port 80
+                  protocol tcp
+                  tcpopen 80,3,10
+        }
+        target    3 {
+                  ipaddr 198.18.1.11
+                  port 80
+                  protocol tcp
+                  tcpopen 80,3,10
+        }
+        target    4 {
+                  ipaddr 198.18.1.12
+                  port 80
+                  protocol tcp
+                  tcpopen 80,3,10
+        }
+        register  targets 1,2,3,4
+        enable    targets 1,2,3,4
+        """;
+
+    @TempDir
+    static Path tmp;
+    static SeedTopology net;
+    static Path runDir;
+
+    @BeforeAll
+    static void up() throws Exception {
+        if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {
+            fail("the end-to-end suite needs root (network namespaces); run it as root or with BNG_E2E=0 bin/run-tests");
+        }
+        net = new SeedTopology(HOME, tmp, "bngn" + (ProcessHandle.current().pid() % 10000), "e1");
+        try {
+            net.build();
+        } catch (Throwable t) {
+            net.close();
+            throw t;
+        }
+        runDir = tmp.resolve("run");
+        Path conf = tmp.resolve("bng.conf");
+        Files.writeString(conf, CONFIG);
+        Sh.Result start = bng(null, "-c", conf.toString(), "start");
+        assertEquals(0, start.exit(), "bng start: " + start.out() + log());
+        awaitTargetsUp();
+    }
+
+    @AfterAll
+    static void down() {
+        try {
+            if (runDir != null) {
+                bng(null, "stop");
+            }
+        } finally {
+            if (net != null) {
+                net.close();
+            }
+        }
+    }
+
+    static Sh.Result bng(String stdin, String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", net.bng, "env", "BNG_RUN_DIR=" + runDir,
+            BNG.toString()));
+        cmd.addAll(List.of(args));
+        return Sh.run(90, stdin, cmd);
+    }
+
+    static String control(String commands) {
+        Sh.Result r = bng(commands, "control");
+        assertEquals(0, r.exit(), r.out());
+        return r.out();
+    }
+
+    static String log() {
+        try {
+            return "\n--- show slb / rt:\n" + control("show slb\nshow rt\nshow arp\n") + "\n--- bng log:\n"
+                + Files.readString(runDir.resolve("bng.0.log"));
+        } catch (Throwable e) {
+            return "";
+        }
+    }
+
+    static void awaitTargetsUp() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 40_000;
+        String targets = "";
+        while (System.currentTimeMillis() < deadline) {
+            targets = control("show targets\n");
+            if (targets.lines().filter(l -> l.matches("\\s*[1234]\\s.*\\bup\\b.*")).count() == 4) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        fail("targets did not come up within 40 s:\n" + targets + log());
+    }
+
+    /** curl from every client to {@code vip}; returns served-by → count, checking each "from=" with {@code seenAs}. */
+    static Map<String, Integer> curlAll(String vip, java.util.function.UnaryOperator<String> seenAs) {
+        Map<String, Integer> servedBy = new TreeMap<>();
+        for (int c = 0; c < SeedTopology.CLIENTS; c++) {
+            String client = CLIENTS + "." + (20 + c);
+            Sh.Result r = Sh.run(30, Sh.in(net.router, "curl", "-s", "--max-time", "10", "--interface", client,
+                "http://" + vip + "/"));
+            assertEquals(0, r.exit(), "curl from " + client + " to " + vip + ": " + r.out() + log());
+            Matcher m = Pattern.compile("served-by=(t[12]) from=(\\S+)").matcher(r.out());
+            assertTrue(m.find(), r.out());
+            assertEquals(seenAs.apply(client), m.group(2), "the address the target saw");
+            servedBy.merge(m.group(1), 1, Integer::sum);
+        }
+        return servedBy;
+    }
+
+    @Test
+    @Order(1)
+    void targetsPingTheirGatewayBngsVirt() {
+        for (String t : List.of(net.t1, net.t2)) {
+            Sh.Result r = Sh.run(20, Sh.in(t, "ping", "-c", "3", "-i", "0.2", "-W", "2", PRX));
+            assertEquals(0, r.exit(), t + ": " + r.out() + log());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void natSpreadsClientsOverTheTargetsWhichSeeTheClientsAddresses() {
+        Map<String, Integer> servedBy = curlAll(NAT_VIP, client -> client);
+        assertEquals(2, servedBy.size(), "both targets serve: " + servedBy);
+    }
+
+    @Test
+    @Order(3)
+    void snatProxySpreadsClientsAndTheTargetsSeePrx() {
+        Map<String, Integer> servedBy = curlAll(SNAT_VIP, client -> PRX);
+        assertEquals(2, servedBy.size(), "both targets serve: " + servedBy);
+    }
+
+    @Test
+    @Order(4)
+    void rtRoutesBetweenTheNetworksAndAnswersTtlExpiry() {
+        Sh.Result r = Sh.run(20, Sh.in(net.t1, "ping", "-c", "3", "-i", "0.3", "-W", "2", ROUTER));
+        assertEquals(0, r.exit(), "t1 → router through bng: " + r.out() + log());
+        Sh.Result ttl = Sh.run(20, Sh.in(net.t1, "ping", "-c", "1", "-t", "1", "-W", "2", ROUTER));
+        assertTrue(ttl.out().contains("From 198.18.1.253") && ttl.out().contains("Time to live exceeded"),
+            "ICMP time exceeded from the target network's real: " + ttl.out());
+        String rt = control("show rt\n");
+        assertTrue(rt.lines().anyMatch(l -> l.matches("forwarded\\s+[1-9]\\d*")), rt);
+    }
+
+    @Test
+    @Order(5)
+    void snatProxyServesTargetsThatHaveNoRouteToTheClients() {
+        for (String t : List.of(net.t1, net.t2)) {
+            Sh.must(Sh.in(t, "ip", "route", "del", "default"));
+        }
+        Map<String, Integer> servedBy = curlAll(SNAT_VIP, client -> PRX);
+        assertEquals(2, servedBy.size(), "both targets serve: " + servedBy);
+    }
+}
