@@ -103,7 +103,8 @@ public final class ModuleManagerImpl implements ModuleManager, ConfigListener, S
         }
         for (Bundle b : context.getBundles()) {
             String n = moduleOf(b);
-            if (n != null && !n.equals(CORE) && !configured.contains(n) && b.getState() == Bundle.ACTIVE) {
+            if (n != null && !n.equals(CORE) && namesOf(b.getHeaders("").get(HEADER)).stream().noneMatch(configured::contains)
+                && b.getState() == Bundle.ACTIVE) {
                 try {
                     b.stop();
                 } catch (BundleException e) {
@@ -180,6 +181,10 @@ public final class ModuleManagerImpl implements ModuleManager, ConfigListener, S
         if (b == null) {
             return "module " + name + " is not installed";
         }
+        if (!name.equals(moduleOf(b))) {
+            return "module " + name + " is part of module " + moduleOf(b) + "'s bundle (" + b.getSymbolicName()
+                + "); remove " + moduleOf(b) + " to remove both";
+        }
         try {
             b.uninstall(); // stops it first; the bus waits for port threads to leave its processors
             removedAtPrompt.add(name);
@@ -191,16 +196,37 @@ public final class ModuleManagerImpl implements ModuleManager, ConfigListener, S
 
     private Bundle bundleOf(String name) {
         for (Bundle b : context.getBundles()) {
-            if (name.equals(moduleOf(b)) && b.getState() != Bundle.UNINSTALLED) {
+            if (provides(b, name) && b.getState() != Bundle.UNINSTALLED) {
                 return b;
             }
         }
         return null;
     }
 
+    /**
+     * The module a bundle is: the first name of its header. Further names are modules whose work
+     * that bundle does too ({@code BalanceNG-Module: slb,tnat}: SNAT proxying lives in slb).
+     */
     private static String moduleOf(Bundle b) {
-        String h = b.getHeaders("").get(HEADER);
-        return h == null ? null : h.trim();
+        List<String> names = namesOf(b.getHeaders("").get(HEADER));
+        return names.isEmpty() ? null : names.get(0);
+    }
+
+    private static List<String> namesOf(String header) {
+        if (header == null) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        for (String n : header.split(",")) {
+            if (!n.isBlank()) {
+                names.add(n.trim());
+            }
+        }
+        return names;
+    }
+
+    private static boolean provides(Bundle b, String name) {
+        return namesOf(b.getHeaders("").get(HEADER)).contains(name);
     }
 
     /** The module's jar in the modules directory: the newest file whose manifest names it. */
@@ -214,7 +240,7 @@ public final class ModuleManagerImpl implements ModuleManager, ConfigListener, S
                 try (JarFile jf = new JarFile(p.toFile())) {
                     var mf = jf.getManifest();
                     String h = mf == null ? null : mf.getMainAttributes().getValue(HEADER);
-                    if (h != null && h.trim().equals(name)) {
+                    if (namesOf(h).contains(name)) {
                         found = p;
                     }
                 } catch (IOException e) {
@@ -248,7 +274,8 @@ public final class ModuleManagerImpl implements ModuleManager, ConfigListener, S
             Bundle b = bundleOf(n);
             if (b != null) {
                 String state = b.getState() == Bundle.ACTIVE ? "running" : "stopped";
-                l.add(new ModuleInfo(n, state, conf, b.getBundleId(), b.getVersion().toString(), conf ? "" : "not in the modules line"));
+                String note = !n.equals(moduleOf(b)) ? "part of module " + moduleOf(b) : conf ? "" : "not in the modules line";
+                l.add(new ModuleInfo(n, state, conf, b.getBundleId(), b.getVersion().toString(), note));
             } else if (removedAtPrompt.contains(n)) {
                 l.add(new ModuleInfo(n, "removed", conf, -1, "-", "uninstalled at the prompt; 'module add " + n + "' brings it back"));
             } else if (jarOf(n) != null) {
