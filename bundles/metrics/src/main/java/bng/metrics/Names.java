@@ -1,0 +1,28 @@
+package bng.metrics;
+
+import bng.core.config.IpAddresses;
+import bng.core.config.ServerDef;
+import bng.core.config.TargetDef;
+
+/** How servers and targets are named to operators (the language has no name attribute for them). */
+final class Names {
+    private Names() {}
+
+    /** {@code 198.18.0.100:80}, {@code [2001:db8::1]:80}, or the address alone when no port is set. */
+    static String server(ServerDef s) {
+        return address(s.ipaddr() != null ? IpAddresses.format(s.ipaddr()) : s.ipaddr6() != null
+            ? "[" + IpAddresses.format(s.ipaddr6()) + "]" : null, s.port(), "server " + s.id());
+    }
+
+    static String target(TargetDef t) {
+        return address(t.ipaddr() != null ? IpAddresses.format(t.ipaddr()) : t.ipaddr6() != null
+            ? "[" + IpAddresses.format(t.ipaddr6()) + "]" : null, t.port(), "target " + t.id());
+    }
+
+    private static String address(String address, Integer port, String fallback) {
+        if (address == null) {
+            return fallback;
+        }
+        return port == null ? address : address + ":" + port;
+    }
+}
