@@ -25,9 +25,14 @@ final class SeedTopology implements AutoCloseable {
     final Path dir;
 
     SeedTopology(Path home, Path dir) {
+        this(home, dir, "bnge" + (ProcessHandle.current().pid() % 100000));
+    }
+
+    /** With a prefix of the test class's own (e.g. "bngm" + pid % 10000), so suites never collide. */
+    SeedTopology(Path home, Path dir, String prefix) {
         this.seedNet = home.resolve("bin/seed-net");
         this.dir = dir;
-        this.prefix = "bnge" + (ProcessHandle.current().pid() % 100000);
+        this.prefix = prefix;
         sw = prefix + "sw";
         router = prefix + "rt";
         bng = prefix + "lb";
