@@ -22,12 +22,15 @@ import java.util.regex.Pattern;
  * a screenshot. Arguments: URL, screenshot file, user-data dir, seconds between samples.
  */
 public final class ChromiumDriver {
-    /** What the page shows, as one line without quotes: target rows, then per plotted target its points. */
+    /**
+     * What the page shows, as one line without quotes: target rows, then per plotted target its
+     * number of points / latest rate in bytes/s / x of its oldest point (which slides left as time passes).
+     */
     static final String PROBE = "(() => { const rows = [...document.querySelectorAll('#targets tbody tr')]"
         + ".map(r => r.dataset.target + ':' + r.dataset.state).join(',');"
         + " const lines = [...document.querySelectorAll('#plot polyline')].map(p => p.dataset.target + '='"
         + " + p.getAttribute('points').split(' ').length + '/' + Math.round(series.get(+p.dataset.target).slice(-1)[0].rate)"
-        + " + '/' + p.getAttribute('points').split(' ').slice(-1)[0]).join('|');"
+        + " + '/' + p.getAttribute('points').split(' ')[0].split(',')[0]).join('|');"
         + " return 'rows=' + rows + ';lines=' + lines + ';polls=' + polls; })()";
 
     public static void main(String[] args) throws Exception {
