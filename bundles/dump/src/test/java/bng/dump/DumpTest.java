@@ -99,6 +99,75 @@ class DumpTest {
         }
     }
 
+    /** The port thread's side of a running dump: a copy into the ring, nothing allocated per frame. */
+    @Test
+    void dumpingAllocatesNothingPerFrameOnThePortThread() throws Exception {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        PacketBusManager bus = new PacketBusManager();
+        FrameRing ring = new FrameRing(DumpCommand.RING, DumpCommand.SNAPLEN);
+        DumpWriter writer = new DumpWriter(ring, dir.resolve("alloc"), new Rotation(1L << 20, 3600, 2), DumpCommand.SNAPLEN);
+        writer.open();
+        Thread t = new Thread(writer, "dump-test");
+        t.start();
+        Runnable remove = bus.add(new DumpProcessor(1, ring), DumpCommand.Dump.properties(1));
+        Dispatcher d = bus.newDispatcher("t");
+        byte[] arp = HexFormat.of().parseHex(ARP);
+        Frame[] burst = {new Frame(1518), new Frame(1518), new Frame(1518)};
+        Runnable round = () -> {
+            for (Frame f : burst) {
+                System.arraycopy(arp, 0, f.data(), 0, arp.length);
+                f.setLength(arp.length);
+            }
+            d.dispatch(burst, 3, 1, 0x02_00_00_00_00_01L);
+        };
+        for (int i = 0; i < 20_000; i++) {
+            round.run();
+        }
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 100_000; i++) {
+            round.run();
+        }
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        var info = bus.processors().get(0);
+        System.out.println("dump processor: " + info.packets() + " frames, ~" + info.nanos() / Math.max(1, info.packets())
+            + " ns/frame (sampled), writer wrote " + writer.frames() + ", ring dropped " + ring.dropped());
+        remove.run();
+        writer.stop();
+        t.join(5000);
+        d.close();
+        assertTrue(allocated < 100_000, "allocated " + allocated + " bytes for 300000 frames");
+    }
+
+    /** How fast the writer empties the ring into files (pcap4j's dumpRaw through JNA): printed, bound loosely. */
+    @Test
+    void writerKeepsUpWithSteadyTraffic() throws Exception {
+        FrameRing ring = new FrameRing(DumpCommand.RING, DumpCommand.SNAPLEN);
+        DumpWriter writer = new DumpWriter(ring, dir.resolve("rate"), new Rotation(4L << 20, 3600, 2), DumpCommand.SNAPLEN);
+        writer.open();
+        Thread t = new Thread(writer, "dump-test");
+        t.start();
+        byte[] frame = new byte[590];
+        int offered = 0;
+        long start = System.nanoTime();
+        while (offered < 200_000 && System.nanoTime() - start < 20_000_000_000L) {
+            if (ring.offer(frame, frame.length, offered)) {
+                offered++;
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        while (writer.frames() < offered && System.nanoTime() - start < 30_000_000_000L) {
+            Thread.sleep(1);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        writer.stop();
+        t.join(5000);
+        System.out.printf("dump writer: %d frames of 590 bytes in %.2f s = %.0f frames/s%n", writer.frames(), seconds,
+            writer.frames() / seconds);
+        assertEquals(offered, writer.frames());
+        assertTrue(offered >= 20_000, "at least 1,000 frames/s sustained: " + offered + " in 20 s");
+    }
+
     @Test
     void aFullRingDropsAndCountsInsteadOfWaiting() {
         FrameRing ring = new FrameRing(4, 64);
