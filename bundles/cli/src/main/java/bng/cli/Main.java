@@ -134,6 +134,7 @@ public final class Main {
         out.println("       This is bng " + version + " (BalanceNG-compatible)");
         out.println();
         out.println("  " + USAGE);
+        out.println("  SNMP pass helper: bng [-i instance] -g|-n OID [instance]");
         out.println();
     }
 }
