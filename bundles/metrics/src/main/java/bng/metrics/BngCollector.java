@@ -60,6 +60,7 @@ final class BngCollector {
         Counters b = new Counters("bng_server_bytes", "Bytes from clients to the server", Unit.BYTES);
         Counters n = new Counters("bng_server_new_sessions", "Sessions created for the server", null);
         Gauges a = new Gauges("bng_server_active_sessions", "Sessions of the server in the session table");
+        Gauges up = new Gauges("bng_server_up", "1 when the server is enabled and one of its targets (or backups) is up");
         for (ServerDef s : c.servers().values()) {
             Labels l = Labels.of("server", Integer.toString(s.id()), "address", Names.server(s));
             SessionTable.Counters k = sessions.serverCounters(s.id());
@@ -67,11 +68,13 @@ final class BngCollector {
             b.add(l, k.bytes());
             n.add(l, k.newSessions());
             a.add(l, k.active());
+            up.add(l, "up".equals(Names.serverState(s, c, health)) ? 1 : 0);
         }
         out.add(p.build());
         out.add(b.build());
         out.add(n.build());
         out.add(a.build());
+        out.add(up.build());
     }
 
     private void targets(Configuration c, List<MetricSnapshot> out) {

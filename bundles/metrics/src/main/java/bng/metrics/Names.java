@@ -19,6 +19,29 @@ final class Names {
             ? "[" + IpAddresses.format(t.ipaddr6()) + "]" : null, t.port(), "target " + t.id());
     }
 
+    /**
+     * A server's state for operators: {@code disabled} (not enabled), {@code up} (an enabled target
+     * of it, primary or backup, is up: it can take clients) or {@code down}.
+     */
+    static String serverState(ServerDef s, bng.core.config.Configuration c, bng.core.api.TargetHealth health) {
+        if (s.state() != bng.core.config.ObjectState.ENABLED) {
+            return "disabled";
+        }
+        for (java.util.List<Integer> ids : java.util.Arrays.asList(s.targets(), s.backup())) {
+            if (ids == null) {
+                continue;
+            }
+            for (int id : ids) {
+                TargetDef t = c.targets().get(id);
+                if (t != null && t.state() == bng.core.config.ObjectState.ENABLED
+                    && health.state(id) == bng.core.api.TargetHealth.UP) {
+                    return "up";
+                }
+            }
+        }
+        return "down";
+    }
+
     private static String address(String address, Integer port, String fallback) {
         if (address == null) {
             return fallback;

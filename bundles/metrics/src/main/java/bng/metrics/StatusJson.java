@@ -37,7 +37,7 @@ final class StatusJson {
             SessionTable.Counters k = sessions.serverCounters(s.id());
             j.append(sep).append("{\"id\":").append(s.id())
                 .append(",\"address\":").append(quote(Names.server(s)))
-                .append(",\"state\":").append(quote(s.state().name().toLowerCase(java.util.Locale.ROOT)))
+                .append(",\"state\":").append(quote(Names.serverState(s, c, health)))
                 .append(",\"targets\":").append(ids(s.targets()))
                 .append(",\"backup\":").append(ids(s.backup()));
             counters(j, k);

@@ -112,6 +112,7 @@ class MetricsServerTest {
 
         assertTrue(text.contains("bng_server_bytes_total{address=\"198.18.0.100:80\",server=\"1\"} 1560.0\n"), text);
         assertTrue(text.contains("bng_server_packets_total{address=\"198.18.0.100:80\",server=\"1\"} 2.0\n"), text);
+        assertTrue(text.contains("bng_server_up{address=\"198.18.0.100:80\",server=\"1\"} 1.0\n"), text);
         assertTrue(text.contains("bng_target_new_sessions_total{address=\"198.18.0.11:80\",target=\"1\"} 1.0\n"), text);
         assertTrue(text.contains("bng_target_active_sessions{address=\"198.18.0.11:80\",target=\"1\"} 1.0\n"), text);
         assertTrue(text.contains("bng_target_up{address=\"198.18.0.11:80\",target=\"1\"} 1.0\n"), text);
@@ -138,6 +139,7 @@ class MetricsServerTest {
         assertEquals("application/json", json.headers().firstValue("Content-Type").orElse(""));
         String body = json.body();
         assertTrue(body.contains("\"hostname\":\"lb1\""), body);
+        assertTrue(body.contains("{\"id\":1,\"address\":\"198.18.0.100:80\",\"state\":\"up\""), body);
         assertTrue(body.contains("{\"id\":1,\"address\":\"198.18.0.11:80\",\"state\":\"up\""), body);
         assertTrue(body.contains("\"reason\":\"tcpopen 80: connected\",\"packets\":1,\"bytes\":1500"), body);
         assertTrue(body.contains("{\"id\":2,\"address\":\"198.18.0.12:80\",\"state\":\"disabled\""), body);
