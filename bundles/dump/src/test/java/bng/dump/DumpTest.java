@@ -149,7 +149,7 @@ class DumpTest {
         byte[] frame = new byte[590];
         int offered = 0;
         long start = System.nanoTime();
-        while (offered < 200_000 && System.nanoTime() - start < 20_000_000_000L) {
+        while (offered < 50_000 && System.nanoTime() - start < 20_000_000_000L) {
             if (ring.offer(frame, frame.length, offered)) {
                 offered++;
             } else {
@@ -166,6 +166,37 @@ class DumpTest {
             writer.frames() / seconds);
         assertEquals(offered, writer.frames());
         assertTrue(offered >= 20_000, "at least 1,000 frames/s sustained: " + offered + " in 20 s");
+    }
+
+    /** A file older than the time limit is closed at the next frame, whatever its size. */
+    @Test
+    void rotatesByAge() throws Exception {
+        FrameRing ring = new FrameRing(16, DumpCommand.SNAPLEN);
+        DumpWriter writer = new DumpWriter(ring, dir.resolve("aged"), new Rotation(1L << 20, 1, 5), DumpCommand.SNAPLEN);
+        writer.open();
+        Thread t = new Thread(writer, "dump-test");
+        t.start();
+        byte[] arp = HexFormat.of().parseHex(ARP);
+        ring.offer(arp, arp.length, 1_000_000);
+        for (int i = 0; i < 500 && writer.frames() < 1; i++) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(1200);
+        ring.offer(arp, arp.length, 2_300_000);
+        for (int i = 0; i < 500 && writer.frames() < 2; i++) {
+            Thread.sleep(10);
+        }
+        writer.stop();
+        t.join(5000);
+        assertEquals(List.of(dir.resolve("aged.1.pcap"), dir.resolve("aged.2.pcap")), writer.files());
+        for (Path p : writer.files()) {
+            PcapHandle h = Pcaps.openOffline(p.toString());
+            try {
+                assertArrayEquals(arp, h.getNextRawPacketEx());
+            } finally {
+                h.close();
+            }
+        }
     }
 
     @Test
