@@ -5,6 +5,7 @@ import bng.core.api.PacketBus;
 import bng.core.api.Ports;
 import bng.core.api.RunningConfig;
 import bng.core.api.SessionTable;
+import bng.core.api.ShowTopic;
 import bng.core.api.TargetHealth;
 import bng.core.config.Configuration;
 import bng.core.config.Setting;
@@ -33,8 +34,9 @@ import org.osgi.service.component.annotations.Reference;
  * <p>The JDK's own HTTP server on one thread: scrapes are rare and small, and it is in every JDK
  * (module {@code jdk.httpserver}), so the runtime carries no web stack.
  */
-@Component(service = ConfigListener.class, immediate = true)
-public final class MetricsServer implements ConfigListener {
+@Component(service = {ConfigListener.class, ShowTopic.class}, immediate = true,
+    property = {ShowTopic.TOPIC + "=metrics", ShowTopic.DESCRIPTION + "=the metrics and status page listener"})
+public final class MetricsServer implements ConfigListener, ShowTopic {
     private static final System.Logger LOG = System.getLogger(MetricsServer.class.getName());
 
     @Reference
@@ -51,6 +53,8 @@ public final class MetricsServer implements ConfigListener {
     private HttpServer server;
     private ExecutorService executor;
     private InetSocketAddress bound;
+    private String failure;
+    private final java.util.concurrent.atomic.AtomicLong scrapes = new java.util.concurrent.atomic.AtomicLong();
 
     @Override
     public synchronized void configurationChanged(Configuration previous, Configuration current) {
@@ -79,6 +83,7 @@ public final class MetricsServer implements ConfigListener {
             s.createContext("/metrics", x -> {
                 ByteArrayOutputStream b = new ByteArrayOutputStream(8192);
                 writer.write(b, collector.collect());
+                scrapes.incrementAndGet();
                 reply(x, 200, writer.getContentType(), b.toByteArray());
             });
             s.createContext("/status.json", x -> reply(x, 200, "application/json",
@@ -109,6 +114,7 @@ public final class MetricsServer implements ConfigListener {
             }
             // remembered, so the next commit does not retry the same address until it changes
             bound = at;
+            failure = e.getMessage();
             LOG.log(System.Logger.Level.ERROR, "metrics listener on {0}: {1}", format(at), e.getMessage());
         }
     }
@@ -159,5 +165,19 @@ public final class MetricsServer implements ConfigListener {
         server = null;
         executor = null;
         bound = null;
+        failure = null;
+    }
+
+    @Override
+    public synchronized void show(java.util.List<String> args, StringBuilder out) {
+        if (server != null) {
+            String at = "http://" + format(server.getAddress());
+            out.append("listening  ").append(at).append("/metrics (Prometheus), ").append(at).append("/ (status page)\n");
+            out.append("scrapes    ").append(scrapes.get()).append('\n');
+        } else if (bound != null) {
+            out.append("failed     ").append(format(bound)).append(": ").append(failure).append('\n');
+        } else {
+            out.append("no listener (set metricsport PORT opens one, on set metricsaddr, 127.0.0.1 by default)\n");
+        }
     }
 }

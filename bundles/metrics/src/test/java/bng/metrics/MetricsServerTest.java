@@ -85,6 +85,21 @@ class MetricsServerTest {
     void noListenerUntilMetricsportIsSet() {
         server.configurationChanged(Configuration.empty(), config);
         assertNull(server.address());
+        StringBuilder out = new StringBuilder();
+        server.show(java.util.List.of(), out);
+        assertTrue(out.toString().startsWith("no listener"), out.toString());
+    }
+
+    @Test
+    void aTakenPortIsReportedByShowMetrics() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Configuration on = ConfigParser.parse("on", "set metricsport " + taken.getLocalPort(), config).configuration();
+            server.configurationChanged(config, on);
+            assertNull(server.address());
+            StringBuilder out = new StringBuilder();
+            server.show(java.util.List.of(), out);
+            assertTrue(out.toString().startsWith("failed     127.0.0.1:" + taken.getLocalPort() + ": "), out.toString());
+        }
     }
 
     @Test
@@ -108,7 +123,12 @@ class MetricsServerTest {
         }
         d.dispatch(frames, 1, 1, 0x02_00_00_00_00_01L);
 
-        String text = scrape(listen());
+        var at = listen();
+        String text = scrape(at);
+        StringBuilder shown = new StringBuilder();
+        server.show(java.util.List.of(), shown);
+        assertEquals("listening  http://127.0.0.1:" + at.getPort() + "/metrics (Prometheus), http://127.0.0.1:" + at.getPort()
+            + "/ (status page)\nscrapes    1\n", shown.toString());
 
         assertTrue(text.contains("bng_server_bytes_total{address=\"198.18.0.100:80\",server=\"1\"} 1560.0\n"), text);
         assertTrue(text.contains("bng_server_packets_total{address=\"198.18.0.100:80\",server=\"1\"} 2.0\n"), text);
