@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code bng [-f] [-c FILE] [-i N] start|stop|restart|reload|status|control|check [N]}, run by
- * bin/bng. A light client: no framework, so that scripts may call {@code bng control} in loops.
+ * {@code bng [-f] [-c FILE] [-i N] start|stop|restart|reload|status|control|check [N]} and the
+ * SNMP pass helpers {@code bng -g|-n OID} ({@link SnmpPass}), run by bin/bng. A light client: no framework, so that scripts may call {@code bng control} in loops.
  *
  * <p>System properties (set by bin/bng): {@code bng.home} (the install), {@code bng.java} (the
  * Java 25 binary, handed on to the daemon), {@code bng.rundir} (pid files, sockets, logs).
@@ -35,6 +35,9 @@ public final class Main {
         if (args.length == 0) {
             banner(out);
             return 1;
+        }
+        if (SnmpPass.applies(args)) {
+            return SnmpPass.run(args, Path.of(System.getProperty("bng.rundir", "/run/bng")), out, err);
         }
         CommandLine line;
         try {
@@ -131,6 +134,7 @@ public final class Main {
         out.println("       This is bng " + version + " (BalanceNG-compatible)");
         out.println();
         out.println("  " + USAGE);
+        out.println("  SNMP pass helper: bng [-i instance] -g|-n OID [instance]");
         out.println();
     }
 }

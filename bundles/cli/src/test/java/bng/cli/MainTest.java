@@ -99,6 +99,20 @@ class MainTest {
         assertTrue(Files.notExists(dir.resolve("bng.0.log")));
     }
 
+    /** Net-SNMP pass reads stdout only: every failure leaves it empty and says why on stderr. */
+    @Test
+    void snmpPassHelperRefusesBadRequestsWithNothingOnStdout() {
+        assertEquals(1, run("", "-g"));
+        assertTrue(err().contains("usage: bng [-i instance] -g|-n OID [instance]"), err());
+        assertEquals(1, run("", "-n", ".1.3.x"));
+        assertTrue(err().contains("not an OID: .1.3.x"), err());
+        assertEquals(1, run("", "-g", ".1.3.6.1.4.1.2771.1.5", "-n", ".1"));
+        assertEquals(1, run("", "-i", "3", "-g", ".1.3.6.1.4.1.2771.1.5", "4"));
+        assertEquals(1, run("", "-g", ".1.3.6.1.4.1.2771.1.5", "5"));
+        assertTrue(err().contains("no control socket"), err());
+        assertEquals("", out());
+    }
+
     @Test
     void statusControlAndReloadTalkToTheRunningInstance() throws Exception {
         InstanceFiles files = new InstanceFiles(dir, 2);

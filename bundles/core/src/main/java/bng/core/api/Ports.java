@@ -23,4 +23,15 @@ public interface Ports {
 
     /** The port a configured network lives on (its {@code interface}), or -1. */
     int portOfNetwork(int networkId);
+
+    /**
+     * The driver's counters of an open port since it opened (as {@code show interfaces} shows
+     * them), or null when the port is not open. For operators (metrics), not the fast path.
+     */
+    default PortCounters counters(int port) {
+        return null;
+    }
+
+    /** @param dropped kernel drops, frames cut by the snapshot length and failed sends */
+    record PortCounters(String interfaceName, long received, long sent, long dropped) {}
 }

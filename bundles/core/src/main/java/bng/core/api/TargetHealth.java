@@ -32,6 +32,11 @@ public interface TargetHealth {
     /** Forgets a target (removed from the configuration). */
     void forget(int targetId);
 
+    /** State changes of target {@code id} since start (the first report counts as one). */
+    default long transitions(int targetId) {
+        return 0;
+    }
+
     /** Snapshot for {@code show targets} / {@code show hc}. */
     List<Status> all();
 

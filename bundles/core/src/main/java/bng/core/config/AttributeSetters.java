@@ -40,7 +40,11 @@ final class AttributeSetters {
         if (s == null) {
             return false;
         }
-        set(values.setting(v, s), n -> config.settings.put(s.keyword(), Long.toString(n)));
+        if (s.isAddress()) {
+            set(values.address(v, "set " + s.keyword()), a -> config.settings.put(s.keyword(), IpAddresses.format(a)));
+        } else {
+            set(values.setting(v, s), n -> config.settings.put(s.keyword(), Long.toString(n)));
+        }
         return true;
     }
 

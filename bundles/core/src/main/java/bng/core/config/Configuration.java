@@ -57,8 +57,21 @@ public final class Configuration {
 
     /** The value of a {@code set} parameter, or its default when the configuration does not set it. */
     public long setting(Setting s) {
+        if (s.isAddress()) {
+            throw new IllegalArgumentException("set " + s.keyword() + " is an address: use address()");
+        }
         String value = settings.get(s.keyword());
         return value == null ? s.defaultValue() : Long.parseLong(value);
+    }
+
+    /** The value of an address {@code set} parameter (e.g. {@code metricsaddr}), or its default. */
+    public java.net.InetAddress address(Setting s) {
+        if (!s.isAddress()) {
+            throw new IllegalArgumentException("set " + s.keyword() + " is a number: use setting()");
+        }
+        String value = settings.getOrDefault(s.keyword(), s.defaultAddress());
+        java.net.InetAddress a = IpAddresses.parseIpv4(value);
+        return a != null ? a : IpAddresses.parseIpv6(value);
     }
 
     public SortedMap<Integer, InterfaceDef> interfaces() {

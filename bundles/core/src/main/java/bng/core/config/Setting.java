@@ -27,16 +27,39 @@ public enum Setting {
     DRAINTIMEOUT(0, 86400, 300),
     BMDURATION(1, 86400, 300),
     BMPSIZE(60, 9018, 1514),
-    BMWSIZE(1, 1024, 16);
+    BMWSIZE(1, 1024, 16),
+    /** bng: TCP port of the metrics and status page listener; 0 = no listener (none by default). */
+    METRICSPORT(0, 65535, 0),
+    /** bng: address the metrics listener binds to (an IPv4 or IPv6 address); loopback by default. */
+    METRICSADDR("127.0.0.1");
 
     private final long min;
     private final long max;
     private final long defaultValue;
+    private final String defaultAddress;
 
     Setting(long min, long max, long defaultValue) {
         this.min = min;
         this.max = max;
         this.defaultValue = defaultValue;
+        this.defaultAddress = null;
+    }
+
+    Setting(String defaultAddress) {
+        this.min = 0;
+        this.max = 0;
+        this.defaultValue = 0;
+        this.defaultAddress = defaultAddress;
+    }
+
+    /** True for a setting whose value is an IP address, not a number. */
+    public boolean isAddress() {
+        return defaultAddress != null;
+    }
+
+    /** The default of an address setting (null for numeric ones). */
+    public String defaultAddress() {
+        return defaultAddress;
     }
 
     /** The name written after {@code set}. */

@@ -73,6 +73,18 @@ final class Values {
         return a != null ? a : expected(v, what, "an IPv4 address such as 198.18.0.1");
     }
 
+    /** An IPv4 or IPv6 address. */
+    java.net.InetAddress address(Token v, String what) {
+        java.net.InetAddress a = null;
+        if (v.is(Token.Type.WORD)) {
+            a = IpAddresses.parseIpv4(v.text());
+            if (a == null) {
+                a = IpAddresses.parseIpv6(v.text());
+            }
+        }
+        return a != null ? a : expected(v, what, "an IPv4 or IPv6 address such as 127.0.0.1 or ::1");
+    }
+
     Inet6Address ipv6(Token v, String what) {
         Inet6Address a = v.is(Token.Type.WORD) ? IpAddresses.parseIpv6(v.text()) : null;
         return a != null ? a : expected(v, what, "an IPv6 address such as 2001:db8::1");

@@ -19,6 +19,8 @@ public final class HealthBoard implements TargetHealth {
 
     private final byte[] states = new byte[MAX_TARGET + 1];
     private final int[] loads = new int[MAX_TARGET + 1];
+    // written under the monitor, read by metrics scrapes; a slightly stale figure is fine there
+    private final long[] transitions = new long[MAX_TARGET + 1];
     private final Map<Integer, Status> statuses = new ConcurrentHashMap<>();
 
     public HealthBoard() {
@@ -48,6 +50,7 @@ public final class HealthBoard implements TargetHealth {
             return;
         }
         states[targetId] = (byte) state;
+        transitions[targetId]++;
         statuses.put(targetId, new Status(targetId, state, System.currentTimeMillis(), reason));
         LOG.log(System.Logger.Level.INFO, "target {0} {1} -> {2}: {3}", targetId,
             old == null ? "unknown" : TargetHealth.name(old.state()), TargetHealth.name(state), reason);
@@ -67,6 +70,11 @@ public final class HealthBoard implements TargetHealth {
             loads[targetId] = -1;
             statuses.remove(targetId);
         }
+    }
+
+    @Override
+    public long transitions(int targetId) {
+        return targetId >= 0 && targetId <= MAX_TARGET ? transitions[targetId] : 0;
     }
 
     @Override

@@ -173,6 +173,16 @@ public final class PortManager implements ConfigListener, ShowTopic, Ports {
         return p == null ? -1 : p;
     }
 
+    @Override
+    public PortCounters counters(int port) {
+        PortWorker w = port(port);
+        if (w == null) {
+            return null;
+        }
+        long[] c = w.port.counters();
+        return new PortCounters(w.port.interfaceName(), c[0], c[1], c[2]);
+    }
+
     /** Problems by interface id (for start-up warnings and {@code show interfaces}). */
     synchronized Map<Integer, String> problems() {
         return new TreeMap<>(problems);

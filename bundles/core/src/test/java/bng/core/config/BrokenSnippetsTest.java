@@ -95,11 +95,14 @@ class BrokenSnippetsTest {
                         + "such as vrrp,arp,slb, found 'vrrp,,arp'"),
                 broken("set foo 1", "b.conf:1:5: unknown set parameter 'foo'; expected one of ipforwarding, "
                         + "vrrppreempt, vrrppreemptts, multithreading, sessionautoresync, sessionsyncack, "
-                        + "sessiontimeout, tcptimeout, udptimeout, synctimeout, sessions, draintimeout, bmduration, bmpsize, bmwsize"),
+                        + "sessiontimeout, tcptimeout, udptimeout, synctimeout, sessions, draintimeout, bmduration, bmpsize, bmwsize, "
+                        + "metricsport, metricsaddr"),
                 broken("target 1 alert", "b.conf:1:15: target 1 alert: expected a name or a quoted string, found end of input"),
                 broken("target 1 {\n  upalert {\n}", "b.conf:2:11: target 1 upalert: expected a name or a quoted string, found '{'"),
                 broken("target 1 arp 0,5", "b.conf:1:14: target 1 arp: expected interval,timeout (1..3600,1..86400), found '0,5'"),
                 broken("set draintimeout 86401", "b.conf:1:18: set draintimeout: expected a number 0..86400, found '86401'"),
+                broken("set metricsaddr localhost", "b.conf:1:17: set metricsaddr: expected an IPv4 or IPv6 address "
+                        + "such as 127.0.0.1 or ::1, found 'localhost'"),
                 broken("set ipforwarding 2", "b.conf:1:18: set ipforwarding: expected a number 0..1, found '2'"),
                 broken("target 1 { { { { } } } }", "b.conf:1:12: expected target attribute (ipaddr, ipaddr6, port, "
                         + "protocol, tcpopen, ping, ping6, agent, agent6, arp, script, alert, upalert, dsr, weight), found '{'",

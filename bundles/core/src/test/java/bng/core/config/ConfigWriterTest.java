@@ -121,7 +121,11 @@ class ConfigWriterTest {
             c.hostname = maybe(this::name);
             c.modules = random.nextBoolean() ? List.of() : List.of("vrrp", "arp", "slb").subList(0, 1 + random.nextInt(3));
             for (Setting s : Setting.values()) {
-                if (random.nextInt(4) == 0) {
+                if (s.isAddress()) {
+                    if (random.nextInt(4) == 0) {
+                        c.settings.put(s.keyword(), random.nextBoolean() ? "198.18.1." + random.nextInt(256) : "2001:db8::5");
+                    }
+                } else if (random.nextInt(4) == 0) {
                     c.settings.put(s.keyword(), Long.toString(s.min() + random.nextLong(s.max() - s.min() + 1)));
                 }
             }

@@ -141,6 +141,34 @@ class BngCommandLineTest {
         assertTrue(after.out().contains("not running"), after.out());
     }
 
+    /** BalanceNG's Net-SNMP pass helpers against a running instance (reference §8). */
+    @Test
+    void snmpPassHelpersAnswerGetAndGetNext() throws Exception {
+        assertEquals(0, start("11").exit());
+        Run conf = bng("hostname snmpnode\ntarget 1 ipaddr 198.18.0.11\ntarget 2 ipaddr 198.18.0.12\n"
+            + "server 1 { ipaddr 198.18.0.100 port 80 protocol tcp targets 1,2 }\n", "control", "11");
+        assertEquals(0, conf.exit(), conf.out() + conf.err());
+        Run node = bng(null, "-g", ".1.3.6.1.4.1.2771.1.5", "11");
+        assertEquals(0, node.exit(), node.err());
+        assertEquals(".1.3.6.1.4.1.2771.1.5\nstring\nsnmpnode\n", node.out());
+        Run first = bng(null, "-n", ".1.3.6.1.4.1.2771", "-i", "11");
+        assertEquals(".1.3.6.1.4.1.2771.1.5\nstring\nsnmpnode\n", first.out(), first.err());
+        Run server = bng(null, "-n", ".1.3.6.1.4.1.2771.1.5", "11");
+        assertEquals(".1.3.6.1.4.1.2771.1.60.3.1\nstring\n198.18.0.100:80\n", server.out(), server.err());
+        Run target = bng(null, "-n", ".1.3.6.1.4.1.2771.1.70.3.1", "11");
+        assertEquals(".1.3.6.1.4.1.2771.1.70.3.2\nstring\n198.18.0.12\n", target.out(), target.err());
+        Run bytes = bng(null, "-g", ".1.3.6.1.4.1.2771.1.70.27.2", "11");
+        assertEquals(".1.3.6.1.4.1.2771.1.70.27.2\ncounter\n0\n", bytes.out(), bytes.err());
+        Run none = bng(null, "-g", ".1.3.6.1.4.1.2771.1.70.27.9", "11");
+        assertEquals(0, none.exit());
+        assertEquals("", none.out(), "no such object: nothing printed");
+        Run end = bng(null, "-n", ".1.3.6.1.4.1.2771.1.70.29.2", "11");
+        assertEquals("", end.out(), "end of the subtree: nothing printed");
+        Run down = bng(null, "-g", ".1.3.6.1.4.1.2771.1.5", "12");
+        assertEquals(1, down.exit());
+        assertEquals("", down.out(), "no instance: nothing on stdout, " + down.err());
+    }
+
     @Test
     void promptSpeaksBalanceNgAndReportsErrorsWithPosition() throws Exception {
         assertEquals(0, start("8").exit());
