@@ -23,8 +23,11 @@ import org.osgi.service.component.annotations.Reference;
  * protocol, when the server names them) is kept on its session's target, or, when it may open a
  * flow (a TCP SYN without ACK, any UDP datagram), bound to a target chosen among the server's
  * enabled targets that hc reports up (backups only when no primary is up) by {@code rr} or
- * {@code hash} (Maglev). A TCP segment that is not a SYN and has no session is dropped: the flow
- * started elsewhere or its session expired.
+ * {@code hash} (Maglev). A TCP segment that is not a SYN and has no session is dropped for an
+ * {@code rr} server (the flow started elsewhere or its session expired); for a {@code hash} server
+ * it is bound by the Maglev table ("adopted"), which depends on configuration only, so a flow that
+ * the routers move from another bng node (ECMP after a node loss, docs/scale-out.md) reaches the
+ * target that node chose, as Katran and Maglev do.
  *
  * <p>DSR (target {@code dsr enable}): only the Ethernet addresses change (destination = the
  * target's MAC from the neighbour cache, source = the leaving port's MAC) and the frame leaves on
@@ -66,6 +69,7 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
     long forwarded;
     long newSessions;
     long noSession;
+    long adopted;
     long noTarget;
     long full;
     long raced;
@@ -116,7 +120,7 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         if (target >= 0) {
             sessions.touch(slot, flags);
         } else {
-            if (!opens) {
+            if (!opens && p.primaryTable[s] == null) {
                 noSession++;
                 ctx.drop();
                 return;
@@ -139,7 +143,11 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
                 ctx.drop();
                 return;
             }
-            newSessions++;
+            if (opens) {
+                newSessions++;
+            } else {
+                adopted++;
+            }
         }
         forward(ctx, f, p, p.serverId[s], target);
     }
@@ -219,6 +227,7 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
     public void show(List<String> args, StringBuilder out) {
         out.append(String.format("%-14s %d%n", "forwarded", forwarded));
         out.append(String.format("%-14s %d%n", "new-sessions", newSessions));
+        out.append(String.format("%-14s %d%n", "adopted", adopted));
         out.append(String.format("%-14s %d%n", "no-session", noSession));
         out.append(String.format("%-14s %d%n", "no-target", noTarget));
         out.append(String.format("%-14s %d%n", "table-full", full));
