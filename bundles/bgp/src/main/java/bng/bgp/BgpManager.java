@@ -51,6 +51,8 @@ public final class BgpManager implements ConfigListener, ShowTopic {
     private volatile Configuration config = Configuration.empty();
     private volatile List<Announcement> announcements = List.of();
     private volatile String daemonState = "not started: no bgp statement";
+    /** Set first thing in deactivation: a round queued behind the final withdrawal must not start BIRD again. */
+    private volatile boolean stopping;
     private ScheduledExecutorService thread;
     private BirdDaemon bird;
     private String livenessName;
@@ -78,6 +80,7 @@ public final class BgpManager implements ConfigListener, ShowTopic {
 
     @Deactivate
     void deactivate() {
+        stopping = true;
         try {
             thread.submit(this::stopAnnouncing).get(3L * BirdDaemon.TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -100,6 +103,9 @@ public final class BgpManager implements ConfigListener, ShowTopic {
     }
 
     private void round() {
+        if (stopping) {
+            return;
+        }
         Configuration c = config;
         List<Announcement> plan = AnnouncementPlan.of(c, health);
         announcements = plan;
