@@ -110,11 +110,13 @@ public final class BgpManager implements ConfigListener, ShowTopic {
         List<Announcement> plan = AnnouncementPlan.of(c, health);
         announcements = plan;
         BgpDef bgp = c.bgp();
-        if (bgp == null) {
-            if (applied != null) {
+        String incomplete = AnnouncementPlan.incomplete(bgp);
+        if (incomplete != null) {
+            // No session possible: no daemon, no interface (and a running one is stopped).
+            if (applied != null || liveness != null) {
                 stopAnnouncing();
             }
-            daemonState = "not started: no bgp statement";
+            daemonState = "not started: " + incomplete;
             return;
         }
         if (!bird.installed()) {
@@ -163,7 +165,8 @@ public final class BgpManager implements ConfigListener, ShowTopic {
     private void stopAnnouncing() {
         try {
             if (applied != null && bird.running()) {
-                bird.apply(BirdConfig.render(config.bgp(), List.of(), livenessName, bird.log.toString()));
+                // the last applied sessions, without routes: a reload that changes nothing else
+                bird.apply(applied.replaceAll("(?m)^  route .*\n", ""));
                 LOG.log(System.Logger.Level.INFO, "bgp: every VIP withdrawn");
             }
         } catch (IOException e) {
