@@ -143,10 +143,12 @@ public final class BgpManager implements ConfigListener, ShowTopic {
             }
             daemonState = "bird running (socket " + bird.socket + "), liveness interface " + livenessName + " up";
         } catch (IOException | RuntimeException e) {
-            if (!e.getMessage().equals(daemonState)) {
-                LOG.log(System.Logger.Level.WARNING, "bgp: " + e.getMessage());
+            // Caught whatever it is: an exception escaping a periodic task would end the rounds.
+            String problem = e.getMessage() != null ? e.getMessage() : e.toString();
+            if (!problem.equals(daemonState)) {
+                LOG.log(System.Logger.Level.WARNING, "bgp: " + problem);
             }
-            daemonState = e.getMessage();
+            daemonState = problem;
             applied = null; // try again next round
         }
     }
