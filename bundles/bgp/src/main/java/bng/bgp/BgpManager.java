@@ -61,6 +61,8 @@ public final class BgpManager implements ConfigListener, ShowTopic {
     private LivenessInterface liveness;
     private String applied;
     private long checkedDaemonAt;
+    private String failedText;
+    private long failedAt;
     private final Map<Integer, Boolean> logged = new HashMap<>();
 
     @Activate
@@ -133,10 +135,21 @@ public final class BgpManager implements ConfigListener, ShowTopic {
             String text = BirdConfig.render(bgp, vips, livenessName, bird.log.toString());
             long now = System.currentTimeMillis();
             boolean check = now - checkedDaemonAt >= CHECK_DAEMON_MILLIS;
-            if (!text.equals(applied) || (check && !bird.running())) {
-                bird.apply(text);
+            boolean retryLater = text.equals(failedText) && now - failedAt < CHECK_DAEMON_MILLIS;
+            if (!retryLater && (!text.equals(applied) || (check && !bird.running()))) {
+                try {
+                    bird.apply(text);
+                } catch (IOException e) {
+                    failedText = text; // the same text is tried again only after a while
+                    failedAt = now;
+                    throw e;
+                }
+                failedText = null;
                 applied = text;
                 logTransitions(plan);
+            }
+            if (applied == null) {
+                return; // daemonState still says why the last attempt failed
             }
             if (check) {
                 checkedDaemonAt = now;

@@ -73,11 +73,31 @@ final class BirdDaemon {
         if (!r.ok()) {
             throw new IOException("bird did not start: " + r.output.strip());
         }
-        for (int i = 0; i < 50 && !running(); i++) {
+        for (int i = 0; i < 50 && !running() && !exited(); i++) {
             sleep(100);
         }
         if (!running()) {
-            throw new IOException("bird started but does not answer on " + socket);
+            throw new IOException("bird started but does not answer on " + socket + lastLogLine());
+        }
+    }
+
+    /** True when BIRD wrote its pid file and that process is gone (it exits on a fatal error). */
+    private boolean exited() {
+        try {
+            String pid = Files.readString(pidFile, StandardCharsets.US_ASCII).strip();
+            return !pid.isEmpty() && !Files.exists(Path.of("/proc", pid));
+        } catch (IOException e) {
+            return false; // no pid file yet
+        }
+    }
+
+    /** BIRD's last log line (it logs why it exited there, e.g. no router id), for messages. */
+    private String lastLogLine() {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return lines.isEmpty() ? "" : "; its log ends: " + lines.get(lines.size() - 1);
+        } catch (IOException e) {
+            return "";
         }
     }
 
