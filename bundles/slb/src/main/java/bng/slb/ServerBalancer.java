@@ -11,6 +11,7 @@ import bng.core.api.SessionTable;
 import bng.core.api.ShowTopic;
 import bng.core.api.TargetHealth;
 import bng.core.config.Configuration;
+import bng.core.config.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -29,8 +30,11 @@ import org.osgi.service.component.annotations.Reference;
  * flow (a TCP SYN without ACK, any UDP datagram), bound to a target chosen by the server's method
  * ({@link TargetChooser}) among its enabled targets that hc reports up (backups only when no
  * primary is up). A TCP segment that is not a SYN and has no session is dropped: the flow started
- * elsewhere or its session expired. Sessions of a target that goes down move to a healthy target
- * on their next packet; those of a disabled target drain (see {@link #keeps}).
+ * elsewhere or its session expired — except for a {@code hash} server, where it is bound by the
+ * Maglev table ("adopted"), which depends on configuration only, so a flow that the routers move
+ * from another bng node (ECMP after a node loss, docs/scale-out.md) reaches the target that node
+ * chose, as Katran and Maglev do. Sessions of a target that goes down move to a healthy target on
+ * their next packet; those of a disabled target drain (see {@link #keeps}).
  *
  * <p>Forwarding modes (reference §5), per server and target:
  * <ul>
@@ -87,6 +91,7 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
     /** Sessions moved off a target that went down (or away) by a packet that was not a SYN. */
     long moved;
     long noSession;
+    long adopted;
     long noTarget;
     long full;
     long raced;
@@ -175,7 +180,7 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         if (target >= 0) {
             sessions.touch(slot, flags);
         } else {
-            if (!opens && !moving) {
+            if (!opens && !moving && p.method[s] != Method.HASH) {
                 noSession++;
                 ctx.drop();
                 return;
@@ -200,8 +205,10 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
             }
             if (moving) {
                 moved++;
-            } else {
+            } else if (opens) {
                 newSessions++;
+            } else {
+                adopted++;
             }
         }
         forward(ctx, f, p, s, target, tcp, flags);
@@ -385,6 +392,7 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         out.append(String.format("%-14s %d%n", "replied", replied));
         out.append(String.format("%-14s %d%n", "new-sessions", newSessions));
         out.append(String.format("%-14s %d%n", "moved", moved));
+        out.append(String.format("%-14s %d%n", "adopted", adopted));
         out.append(String.format("%-14s %d%n", "no-session", noSession));
         out.append(String.format("%-14s %d%n", "no-target", noTarget));
         out.append(String.format("%-14s %d%n", "table-full", full));

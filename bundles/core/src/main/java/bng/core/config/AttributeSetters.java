@@ -20,6 +20,9 @@ final class AttributeSetters {
             "agent", "agent6", "arp", "script", "alert", "upalert", "dsr", "weight");
     static final List<String> GATEWAY = List.of("ipaddr", "ping");
     static final List<String> VRRP = List.of("vrid", "priority", "network", "tracking");
+    static final List<String> BGP = List.of("asn", "routerid", "neighbor", "peeras", "hold");
+    /** RFC 6793: four-octet AS numbers; 0 is reserved (RFC 7607). */
+    private static final long MAX_ASN = 4294967295L;
 
     /** Access methods a driver exists for; anything else would only fail later, at start. */
     private static final List<String> ACCESS_METHODS = List.of(InterfaceDef.DEFAULT_ACCESS, "pcap", "memory");
@@ -151,6 +154,21 @@ final class AttributeSetters {
             case "priority" -> set(values.number(v, what, 1, 255), x -> b.priority = x);
             case "network" -> set(idList(v, what, "network"), x -> b.networks = x);
             default -> set(values.enable(v, what), x -> b.tracking = x);
+        }
+        return true;
+    }
+
+    boolean bgpAttribute(BgpDef.Builder b, Token name, Token v) {
+        if (!BGP.contains(name.text())) {
+            return false;
+        }
+        String what = site("bgp", name);
+        switch (name.text()) {
+            case "asn" -> set(values.longNumber(v, what, 1, MAX_ASN), x -> b.asn = x);
+            case "routerid" -> set(values.ipv4(v, what), x -> b.routerid = x);
+            case "neighbor" -> set(values.ipv4List(v, what), x -> b.neighbors = x);
+            case "peeras" -> set(values.longNumber(v, what, 1, MAX_ASN), x -> b.peeras = x);
+            default -> set(values.holdTime(v, what), x -> b.hold = x);
         }
         return true;
     }

@@ -12,7 +12,8 @@ import java.util.TreeSet;
  * resets a target's sessions or health.
  */
 public record ConfigDiff(Changes interfaces, Changes networks, Changes servers, Changes targets,
-                         boolean modulesChanged, boolean settingsChanged, boolean gatewayChanged, boolean vrrpChanged) {
+                         boolean modulesChanged, boolean settingsChanged, boolean gatewayChanged, boolean vrrpChanged,
+                         boolean bgpChanged) {
 
     /** Ids of one kind of object. */
     public record Changes(SortedSet<Integer> added, SortedSet<Integer> removed, SortedSet<Integer> changed) {
@@ -37,7 +38,8 @@ public record ConfigDiff(Changes interfaces, Changes networks, Changes servers, 
             !previous.modules().equals(current.modules()),
             !previous.settings().equals(current.settings()),
             !Objects.equals(previous.gateway(), current.gateway()),
-            !Objects.equals(previous.vrrp(), current.vrrp()));
+            !Objects.equals(previous.vrrp(), current.vrrp()),
+            !Objects.equals(previous.bgp(), current.bgp()));
     }
 
     private static <T> Changes changes(Map<Integer, T> before, Map<Integer, T> after) {
@@ -60,6 +62,7 @@ public record ConfigDiff(Changes interfaces, Changes networks, Changes servers, 
 
     public boolean isEmpty() {
         return interfaces.isEmpty() && networks.isEmpty() && servers.isEmpty() && targets.isEmpty() && !modulesChanged
-            && !settingsChanged && !gatewayChanged && !vrrpChanged;
+            && !settingsChanged && !gatewayChanged && !vrrpChanged
+            && !bgpChanged;
     }
 }

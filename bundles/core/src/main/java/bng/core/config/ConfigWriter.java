@@ -67,6 +67,17 @@ public final class ConfigWriter {
             attribute("tracking", v.tracking() ? "enable" : null);
             close();
         }
+        if (c.bgp() != null) {
+            BgpDef b = c.bgp();
+            line("bgp", "{");
+            attribute("asn", b.asn());
+            attribute("routerid", address(b.routerid()));
+            attribute("neighbor", b.neighbors().isEmpty() ? null
+                    : b.neighbors().stream().map(IpAddresses::format).collect(Collectors.joining(",")));
+            attribute("peeras", b.peeras());
+            attribute("hold", b.hold());
+            close();
+        }
         for (NetworkDef d : c.networks().values()) {
             open("network", d.id());
             attribute("name", d.name() == null ? null : quoted(d.name()));

@@ -10,7 +10,7 @@ import java.util.TreeMap;
 /** An immutable, validated configuration snapshot; equal when every part is equal. */
 public final class Configuration {
     private static final Configuration EMPTY = new Configuration(null, List.of(), Map.of(), Map.of(), Map.of(),
-            Map.of(), Map.of(), null, null);
+            Map.of(), Map.of(), null, null, null);
 
     private final String hostname;
     private final List<String> modules;
@@ -21,10 +21,11 @@ public final class Configuration {
     private final SortedMap<Integer, TargetDef> targets;
     private final GatewayDef gateway;
     private final VrrpDef vrrp;
+    private final BgpDef bgp;
 
     Configuration(String hostname, List<String> modules, Map<String, String> settings,
             Map<Integer, InterfaceDef> interfaces, Map<Integer, NetworkDef> networks, Map<Integer, ServerDef> servers,
-            Map<Integer, TargetDef> targets, GatewayDef gateway, VrrpDef vrrp) {
+            Map<Integer, TargetDef> targets, GatewayDef gateway, VrrpDef vrrp, BgpDef bgp) {
         this.hostname = hostname;
         this.modules = List.copyOf(modules);
         this.settings = Collections.unmodifiableSortedMap(new TreeMap<>(settings));
@@ -34,6 +35,7 @@ public final class Configuration {
         this.targets = Collections.unmodifiableSortedMap(new TreeMap<>(targets));
         this.gateway = gateway;
         this.vrrp = vrrp;
+        this.bgp = bgp;
     }
 
     public static Configuration empty() {
@@ -100,23 +102,28 @@ public final class Configuration {
         return vrrp;
     }
 
+    /** The {@code bgp} block, null when none. */
+    public BgpDef bgp() {
+        return bgp;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Configuration c && Objects.equals(hostname, c.hostname) && modules.equals(c.modules)
                 && settings.equals(c.settings) && interfaces.equals(c.interfaces) && networks.equals(c.networks)
                 && servers.equals(c.servers) && targets.equals(c.targets) && Objects.equals(gateway, c.gateway)
-                && Objects.equals(vrrp, c.vrrp);
+                && Objects.equals(vrrp, c.vrrp) && Objects.equals(bgp, c.bgp);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(hostname, modules, settings, interfaces, networks, servers, targets, gateway, vrrp);
+        return Objects.hash(hostname, modules, settings, interfaces, networks, servers, targets, gateway, vrrp, bgp);
     }
 
     @Override
     public String toString() {
         return "Configuration[hostname=" + hostname + ", modules=" + modules + ", settings=" + settings
                 + ", interfaces=" + interfaces + ", networks=" + networks + ", servers=" + servers + ", targets="
-                + targets + ", gateway=" + gateway + ", vrrp=" + vrrp + "]";
+                + targets + ", gateway=" + gateway + ", vrrp=" + vrrp + ", bgp=" + bgp + "]";
     }
 }

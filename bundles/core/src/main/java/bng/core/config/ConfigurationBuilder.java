@@ -18,6 +18,7 @@ final class ConfigurationBuilder {
     final SortedMap<Integer, TargetDef.Builder> targets = new TreeMap<>();
     GatewayDef.Builder gateway;
     VrrpDef.Builder vrrp;
+    BgpDef.Builder bgp;
 
     ConfigurationBuilder(Configuration base) {
         hostname = base.hostname();
@@ -29,13 +30,14 @@ final class ConfigurationBuilder {
         base.targets().forEach((id, d) -> targets.put(id, new TargetDef.Builder(d)));
         gateway = base.gateway() == null ? null : new GatewayDef.Builder(base.gateway());
         vrrp = base.vrrp() == null ? null : new VrrpDef.Builder(base.vrrp());
+        bgp = base.bgp() == null ? null : new BgpDef.Builder(base.bgp());
     }
 
     Configuration build() {
         return new Configuration(hostname, modules, settings, buildAll(interfaces, InterfaceDef.Builder::build),
                 buildAll(networks, NetworkDef.Builder::build), buildAll(servers, ServerDef.Builder::build),
                 buildAll(targets, TargetDef.Builder::build), gateway == null ? null : gateway.build(),
-                vrrp == null ? null : vrrp.build());
+                vrrp == null ? null : vrrp.build(), bgp == null ? null : bgp.build());
     }
 
     private static <B, D> Map<Integer, D> buildAll(Map<Integer, B> builders, Function<B, D> build) {

@@ -11,7 +11,7 @@ import java.util.Map;
  * Nothing here recurses, so deep nesting in hostile input costs no stack.
  */
 final class StatementParser {
-    private static final String STATEMENTS = "hostname, modules, set, interface, network, gateway, vrrp, server, "
+    private static final String STATEMENTS = "hostname, modules, set, interface, network, gateway, vrrp, bgp, server, "
             + "target, register, enable, disable, unregister";
 
     /** Applies one attribute to the object being parsed; false when the name is not one of its attributes. */
@@ -54,6 +54,7 @@ final class StatementParser {
             case "interface", "network", "server", "target" -> object(ObjectKind.of(keyword.text()));
             case "gateway" -> gateway();
             case "vrrp" -> vrrp();
+            case "bgp" -> bgp();
             case "register", "enable", "disable", "unregister" -> lifeCycle();
             default -> {
                 values.error(keyword.position(), keyword.is(Token.Type.WORD)
@@ -109,6 +110,15 @@ final class StatementParser {
         }
         VrrpDef.Builder b = config.vrrp;
         attributes("vrrp", AttributeSetters.VRRP, (name, v) -> setters.vrrpAttribute(b, name, v));
+    }
+
+    private void bgp() {
+        next++;
+        if (config.bgp == null) {
+            config.bgp = new BgpDef.Builder();
+        }
+        BgpDef.Builder b = config.bgp;
+        attributes("bgp", AttributeSetters.BGP, (name, v) -> setters.bgpAttribute(b, name, v));
     }
 
     /** {@code target 1 { ... }}, {@code target 1 weight 5}, or a bare {@code target 1} that only defines it. */

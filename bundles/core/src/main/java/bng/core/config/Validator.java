@@ -32,6 +32,11 @@ final class Validator {
                 }
             }
         }
+        BgpDef bgp = config.bgp();
+        if (bgp != null && bgp.routerid() != null && bgp.neighbors().contains(bgp.routerid())) {
+            report("bgp routerid: " + IpAddresses.format(bgp.routerid()) + " is also a neighbor; a router id is "
+                    + "this node's own address", "bgp routerid", "bgp neighbor");
+        }
     }
 
     private void checkNetwork(NetworkDef n) {

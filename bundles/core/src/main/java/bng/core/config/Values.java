@@ -56,6 +56,47 @@ final class Values {
         return n.intValue();
     }
 
+    /** A number beyond int's range, such as a four-octet AS number. */
+    Long longNumber(Token v, String what, long min, long max) {
+        Long n = v.is(Token.Type.WORD) ? parseNumber(v.text()) : null;
+        if (n == null || n < min || n > max) {
+            return expected(v, what, "a number " + min + ".." + max);
+        }
+        return n;
+    }
+
+    /** A BGP hold time: 0 (no keepalives) or 3..65535 seconds, RFC 4271 §4.2. */
+    Integer holdTime(Token v, String what) {
+        Long n = v.is(Token.Type.WORD) ? parseNumber(v.text()) : null;
+        if (n == null || n > 65535 || (n != 0 && n < 3)) {
+            return expected(v, what, "0 or a number 3..65535 (seconds, RFC 4271)");
+        }
+        return n.intValue();
+    }
+
+    /** Comma-separated IPv4 addresses without repeats ({@code 198.18.0.1,198.18.0.9}). */
+    List<Inet4Address> ipv4List(Token v, String what) {
+        String[] parts = v.is(Token.Type.WORD) ? v.text().split(",", -1) : null;
+        if (parts == null || parts.length > 16) {
+            return expected(v, what, "1..16 comma-separated IPv4 addresses such as 198.18.0.1,198.18.0.9");
+        }
+        List<Inet4Address> list = new ArrayList<>();
+        for (int i = 0; i < parts.length; i++) {
+            Inet4Address a = IpAddresses.parseIpv4(parts[i]);
+            if (a == null) {
+                error(v.elementPosition(i), what + ": expected an IPv4 address such as 198.18.0.1, found "
+                        + new Token(Token.Type.WORD, parts[i], 0, 0).describe());
+                return null;
+            }
+            if (list.contains(a)) {
+                error(v.elementPosition(i), what + ": " + parts[i] + " is listed twice");
+                return null;
+            }
+            list.add(a);
+        }
+        return list;
+    }
+
     Long setting(Token v, Setting s) {
         Long n = v.is(Token.Type.WORD) ? parseNumber(v.text()) : null;
         if (n == null || n < s.min() || n > s.max()) {

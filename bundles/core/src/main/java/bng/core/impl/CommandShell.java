@@ -77,7 +77,7 @@ public final class CommandShell {
 
     /** Words a module's command may not take: core's commands and the configuration's keywords. */
     private static final java.util.Set<String> RESERVED = java.util.Set.of("show", "module", "help", "?", "save", "reload",
-        "gogo", "quit", "exit", "shutdown", "hostname", "modules", "set", "interface", "network", "gateway", "vrrp",
+        "gogo", "quit", "exit", "shutdown", "hostname", "modules", "set", "interface", "network", "gateway", "vrrp", "bgp",
         "server", "target", "register", "enable", "disable", "unregister");
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Each broken snippet gives exactly these errors, in this order, and no configuration. */
 class BrokenSnippetsTest {
-    private static final String STATEMENTS = "hostname, modules, set, interface, network, gateway, vrrp, server, "
+    private static final String STATEMENTS = "hostname, modules, set, interface, network, gateway, vrrp, bgp, server, "
             + "target, register, enable, disable, unregister";
 
     static Stream<Arguments> corpus() {
@@ -62,6 +62,18 @@ class BrokenSnippetsTest {
                 broken("server 1 backup 7", "b.conf:1:17: server 1 backup: target 7 is not defined"),
                 broken("network 1 interface 2", "b.conf:1:11: network 1 interface: interface 2 is not defined"),
                 broken("vrrp network 1", "b.conf:1:14: vrrp network: network 1 is not defined"),
+                broken("bgp { asn 0 }", "b.conf:1:11: bgp asn: expected a number 1..4294967295, found '0'"),
+                broken("bgp asn 4294967296", "b.conf:1:9: bgp asn: expected a number 1..4294967295, found '4294967296'"),
+                broken("bgp { as 64512 }", "b.conf:1:7: unknown bgp attribute 'as'; expected one of asn, routerid, "
+                        + "neighbor, peeras, hold"),
+                broken("bgp neighbor 198.18.0.1,198.18.0.300",
+                        "b.conf:1:25: bgp neighbor: expected an IPv4 address such as 198.18.0.1, found '198.18.0.300'"),
+                broken("bgp neighbor 198.18.0.1,198.18.0.1", "b.conf:1:25: bgp neighbor: 198.18.0.1 is listed twice"),
+                broken("bgp neighbor 198.18.0.1 as 64500", "b.conf:1:25: unknown bgp attribute 'as'; expected one of "
+                        + "asn, routerid, neighbor, peeras, hold"),
+                broken("bgp hold 2", "b.conf:1:10: bgp hold: expected 0 or a number 3..65535 (seconds, RFC 4271), found '2'"),
+                broken("bgp {\n routerid 198.18.0.2\n neighbor 198.18.0.2\n}",
+                        "b.conf:2:2: bgp routerid: 198.18.0.2 is also a neighbor; a router id is this node's own address"),
                 broken("network 1 {\n  addr 198.18.0.0\n  mask 255.255.255.0\n  real 198.18.1.2\n  virt 198.18.0.3\n}",
                         "b.conf:4:3: network 1 real: 198.18.1.2 is not inside 198.18.0.0/24"),
                 broken("network 1 { syncpeer 198.19.0.2 addr 198.18.0.0 mask 16 }",

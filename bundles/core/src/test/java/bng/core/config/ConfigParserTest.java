@@ -38,6 +38,43 @@ class ConfigParserTest {
     }
 
     @Test
+    void bgpBlockOneLineFormsAndTheSavedLayout() throws Exception {
+        Configuration block = ok("""
+                bgp {
+                    asn 4200000000
+                    routerid 198.18.0.5
+                    neighbor 198.18.0.1,198.18.0.9
+                    peeras 64500
+                    hold 3
+                }
+                """);
+        Configuration lines = ok("bgp asn 4200000000 routerid 198.18.0.5\nbgp neighbor 198.18.0.1,198.18.0.9\n"
+                + "bgp { peeras 64500 hold 3 }");
+        assertEquals(block, lines);
+        BgpDef b = block.bgp();
+        assertEquals(4200000000L, b.asn());
+        assertEquals(List.of(java.net.InetAddress.getByName("198.18.0.1"), java.net.InetAddress.getByName("198.18.0.9")),
+                b.neighbors());
+        assertEquals(64500L, b.peeras());
+        assertEquals(3, b.hold());
+        String saved = ConfigWriter.save(block, "t", java.time.ZonedDateTime.of(2020, 1, 9, 21, 28, 59, 0,
+                java.time.ZoneOffset.UTC));
+        assertTrue(saved.contains("""
+                bgp       {
+                          asn 4200000000
+                          routerid 198.18.0.5
+                          neighbor 198.18.0.1,198.18.0.9
+                          peeras 64500
+                          hold 3
+                }
+                """), saved);
+        assertEquals(block, ok(saved));
+        assertNull(ok("hostname a").bgp());
+        assertFalse(ConfigDiff.of(ok("hostname a"), block).isEmpty());
+        assertTrue(ConfigDiff.of(block, lines).isEmpty());
+    }
+
+    @Test
     void aLaterBlockMergesIntoTheExistingObject() {
         Configuration c = ok("""
                 server 1 {

@@ -161,6 +161,21 @@ class ConfigWriterTest {
                 c.vrrp.networks = subset(networkIds);
                 c.vrrp.tracking = random.nextBoolean();
             }
+            if (random.nextBoolean()) {
+                c.bgp = new BgpDef.Builder();
+                c.bgp.asn = maybe(() -> 1 + random.nextLong(4294967295L));
+                c.bgp.routerid = maybe(this::ipv4);
+                List<Inet4Address> neighbors = new java.util.ArrayList<>();
+                for (int i = random.nextInt(4); i > 0; i--) {
+                    Inet4Address n = ipv4();
+                    if (!neighbors.contains(n) && !n.equals(c.bgp.routerid)) {
+                        neighbors.add(n);
+                    }
+                }
+                c.bgp.neighbors = neighbors;
+                c.bgp.peeras = maybe(() -> 1 + random.nextLong(4294967295L));
+                c.bgp.hold = maybe(() -> random.nextBoolean() ? 0 : 3 + random.nextInt(65533));
+            }
             return c.build();
         }
 
