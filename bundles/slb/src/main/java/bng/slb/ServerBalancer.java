@@ -2,6 +2,7 @@ package bng.slb;
 
 import bng.core.api.ConfigListener;
 import bng.core.api.Frame;
+import bng.core.api.Mastership;
 import bng.core.api.NeighbourCache;
 import bng.core.api.PacketContext;
 import bng.core.api.PacketProcessor;
@@ -59,6 +60,8 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
     NeighbourCache neighbours;
     @Reference
     Ports ports;
+    @Reference
+    Mastership mastership;
 
     private volatile BalancePlan plan = BalancePlan.EMPTY;
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
@@ -99,8 +102,8 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         BalancePlan p = plan;
         int proto = f.ipProtocol();
         int s = p.match(f.ipv4Dst(), f.dstPort(), proto);
-        if (s < 0) {
-            return;
+        if (s < 0 || !mastership.isMaster()) {
+            return; // a VRRP backup owns no VIP: the master serves it
         }
         int client = f.ipv4Src();
         boolean tcp = proto == Frame.PROTO_TCP;

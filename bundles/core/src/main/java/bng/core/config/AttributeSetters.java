@@ -19,7 +19,7 @@ final class AttributeSetters {
     static final List<String> TARGET = List.of("ipaddr", "ipaddr6", "port", "protocol", "tcpopen", "ping", "ping6",
             "agent", "agent6", "script", "dsr", "weight");
     static final List<String> GATEWAY = List.of("ipaddr", "ping");
-    static final List<String> VRRP = List.of("vrid", "priority", "network", "tracking");
+    static final List<String> VRRP = List.of("vrid", "priority", "network", "tracking", "peer");
 
     /** Access methods a driver exists for; anything else would only fail later, at start. */
     private static final List<String> ACCESS_METHODS = List.of(InterfaceDef.DEFAULT_ACCESS, "pcap", "memory");
@@ -143,6 +143,7 @@ final class AttributeSetters {
             case "vrid" -> set(values.number(v, what, 1, 255), x -> b.vrid = x);
             case "priority" -> set(values.number(v, what, 1, 255), x -> b.priority = x);
             case "network" -> set(idList(v, what, "network"), x -> b.networks = x);
+            case "peer" -> set(values.ipv4(v, what), x -> b.peer = x);
             default -> set(values.enable(v, what), x -> b.tracking = x);
         }
         return true;

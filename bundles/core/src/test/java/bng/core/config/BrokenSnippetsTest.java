@@ -95,7 +95,8 @@ class BrokenSnippetsTest {
                         + "such as vrrp,arp,slb, found 'vrrp,,arp'"),
                 broken("set foo 1", "b.conf:1:5: unknown set parameter 'foo'; expected one of ipforwarding, "
                         + "vrrppreempt, vrrppreemptts, multithreading, sessionautoresync, sessionsyncack, "
-                        + "sessiontimeout, tcptimeout, udptimeout, synctimeout, sessions, bmduration, bmpsize, bmwsize"),
+                        + "sessiontimeout, tcptimeout, udptimeout, synctimeout, sessions, bmduration, bmpsize, bmwsize, "
+                        + "vrrpversion, vrrpadverint, vrrpgarpcount, vrrpgarpinterval, vrrpvmac, gwtrackval"),
                 broken("set ipforwarding 2", "b.conf:1:18: set ipforwarding: expected a number 0..1, found '2'"),
                 broken("target 1 { { { { } } } }", "b.conf:1:12: expected target attribute (ipaddr, ipaddr6, port, "
                         + "protocol, tcpopen, ping, ping6, agent, agent6, script, dsr, weight), found '{'",
