@@ -116,15 +116,21 @@ public final class VrrpManager implements ConfigListener, ShowTopic, VrrpMachine
 
     @Override
     public void configurationChanged(Configuration previous, Configuration current) {
-        Plan p = plan(current);
-        receiver.expect = p == null ? VrrpReceiver.Expect.NONE
-                : new VrrpReceiver.Expect(p.key.version(), p.key.vrid(), p.key.adverSeconds(),
-                        p.nets.stream().mapToInt(Net::real).toArray());
+        Plan p = configure(current);
         try {
             scheduler.execute(() -> apply(p));
         } catch (RejectedExecutionException e) {
             // deactivating
         }
+    }
+
+    /** Tells the receiver what to accept; returns the plan for {@link #apply}. */
+    Plan configure(Configuration current) {
+        Plan p = plan(current);
+        receiver.expect = p == null ? VrrpReceiver.Expect.NONE
+                : new VrrpReceiver.Expect(p.key.version(), p.key.vrid(), p.key.adverSeconds(),
+                        p.nets.stream().mapToInt(Net::real).toArray());
+        return p;
     }
 
     /** The plan a configuration calls for, or null when it runs no VRRP. */
@@ -163,11 +169,11 @@ public final class VrrpManager implements ConfigListener, ShowTopic, VrrpMachine
     /** On the scheduler thread: a new plan (null: none) replaces the old one. */
     void apply(Plan p) {
         Plan old = plan;
-        plan = p;
         if (machine != null && (p == null || !p.key.equals(old.key))) {
-            machine.shutdown(p == null ? "vrrp stopped" : "vrrp reconfigured");
+            machine.shutdown(p == null ? "vrrp stopped" : "vrrp reconfigured"); // resigns with the old plan
             machine = null;
         }
+        plan = p;
         if (p == null) {
             return;
         }
