@@ -22,15 +22,23 @@ final class SeedTopology implements AutoCloseable {
     final String bng;
     final String t1;
     final String t2;
+    /** The second bng node (SEED_NODES=2), or null. */
+    final String bng2;
     final Path dir;
 
     SeedTopology(Path home, Path dir) {
+        this(home, dir, "bnge" + (ProcessHandle.current().pid() % 100000), 1);
+    }
+
+    /** With {@code nodes} 2, a second bng node {@code PREFIXlb2} (MAC 02:00:00:00:00:03) joins the bridge. */
+    SeedTopology(Path home, Path dir, String prefix, int nodes) {
         this.seedNet = home.resolve("bin/seed-net");
         this.dir = dir;
-        this.prefix = "bnge" + (ProcessHandle.current().pid() % 100000);
+        this.prefix = prefix;
         sw = prefix + "sw";
         router = prefix + "rt";
         bng = prefix + "lb";
+        bng2 = nodes == 2 ? prefix + "lb2" : null;
         t1 = prefix + "t1";
         t2 = prefix + "t2";
     }
@@ -40,7 +48,7 @@ final class SeedTopology implements AutoCloseable {
     }
 
     void build() {
-        Sh.must(seedNet.toString(), "up", prefix, dir.toString());
+        Sh.must("env", "SEED_NODES=" + (bng2 == null ? 1 : 2), seedNet.toString(), "up", prefix, dir.toString());
     }
 
     /** The seed's configuration with the addresses filled in (examples/dsr.conf). */
