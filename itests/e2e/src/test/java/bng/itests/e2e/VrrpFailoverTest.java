@@ -233,4 +233,74 @@ class VrrpFailoverTest {
         assertTrue(curl(2).startsWith("served-by="), log(2));
         Files.deleteIfExists(run1.resolve("bng.0.pid"));
     }
+
+    /** A keep-alive HTTP client: one request, then (once {@code signal} exists) a second on the same connection. */
+    static final String CLIENT = """
+        import os, socket, sys, time
+        src, vip, signal = sys.argv[1], sys.argv[2], sys.argv[3]
+        s = socket.create_connection((vip, 80), timeout=10, source_address=(src, 0))
+        def get():
+            s.sendall(b"GET / HTTP/1.1\\r\\nHost: vip\\r\\n\\r\\n")
+            data = b""
+            while b"served-by=" not in data or not data.endswith(b"\\n"):
+                chunk = s.recv(4096)
+                if not chunk:
+                    sys.exit("connection closed")
+                data += chunk
+            return data.decode().split("served-by=")[1].strip()
+        print(get(), flush=True)
+        deadline = time.time() + 60
+        while not os.path.exists(signal) and time.time() < deadline:
+            time.sleep(0.1)
+        print(get(), flush=True)
+        """;
+
+    @Test
+    @Order(5)
+    void establishedConnectionsKeepTheirTargetsAfterAKill9ThanksToBngsync() throws Exception {
+        start(1);
+        await(20_000, () -> state(1).equals("MASTER") && state(2).equals("BACKUP"),
+            () -> control(1, "show vrrp\n") + control(2, "show vrrp\n"));
+        await(10_000, () -> routerNeighbour(SeedTopology.VIP).contains(LB1_MAC), () -> routerNeighbour(SeedTopology.VIP));
+        Path script = tmp.resolve("client.py");
+        Files.writeString(script, CLIENT);
+        Path signal = tmp.resolve("second-request");
+        List<Process> clients = new ArrayList<>();
+        List<java.io.BufferedReader> outs = new ArrayList<>();
+        List<String> first = new ArrayList<>();
+        try {
+            for (int c = 0; c < 4; c++) {
+                Process p = new ProcessBuilder(Sh.in(net.router, "python3", script.toString(),
+                    SeedTopology.NET + "." + (26 + c), SeedTopology.VIP, signal.toString())).redirectErrorStream(true).start();
+                clients.add(p);
+                java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+                outs.add(r);
+                first.add(r.readLine());
+            }
+            assertTrue(first.stream().allMatch(t -> t != null && t.matches("t[12]")), first + log(1));
+            Thread.sleep(500); // bngsync sends every 100 ms
+            String pid = Files.readString(run1.resolve("bng.0.pid")).strip();
+            long t0 = System.nanoTime();
+            Sh.must("kill", "-9", pid);
+            await(10_000, () -> state(2).equals("MASTER"), () -> control(2, "show vrrp\n"));
+            await(10_000, () -> routerNeighbour(SeedTopology.VIP).contains(LB2_MAC), () -> routerNeighbour(SeedTopology.VIP));
+            long moved = (System.nanoTime() - t0) / 1_000_000;
+            Files.writeString(signal, "go");
+            List<String> second = new ArrayList<>();
+            for (java.io.BufferedReader r : outs) {
+                second.add(r.readLine());
+            }
+            String sync = control(2, "show bngsync\n");
+            measured.add("bngsync: 4 keep-alive connections established through lb1, lb1 killed (VIP on lb2 after "
+                + moved + " ms): second requests served by " + second + ", first by " + first);
+            assertEquals(first, second, "each connection keeps its target on the new master\n" + sync + log(2));
+            Matcher m = Pattern.compile("bngsync IPv4 packets received: (\\d+)").matcher(sync);
+            assertTrue(m.find() && Long.parseLong(m.group(1)) > 0, sync);
+        } finally {
+            for (Process p : clients) {
+                p.destroyForcibly();
+            }
+            Files.deleteIfExists(run1.resolve("bng.0.pid"));
+        }
+    }
 }
