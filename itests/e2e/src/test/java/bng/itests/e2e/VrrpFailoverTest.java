@@ -206,8 +206,9 @@ class VrrpFailoverTest {
             () -> control(1, "show vrrp\n") + control(2, "show vrrp\n"));
         long master = (System.nanoTime() - t0) / 1_000_000;
         await(10_000, () -> routerNeighbour(SeedTopology.VIP).contains(LB1_MAC), () -> routerNeighbour(SeedTopology.VIP));
-        measured.add(String.format("preemption: bng start returned %d ms, lb1 MASTER (lb2 BACKUP) %d ms", started, master));
-        assertTrue(curl(1).startsWith("served-by="), log(1));
+        measured.add(String.format("preemption (vrrppreemptts 5): bng start returned %d ms, lb1 MASTER (lb2 BACKUP) %d ms",
+            started, master));
+        assertTrue(curl(1).startsWith("served-by="), curl(1) + control(1, "show slb\nshow targets\nshow sessions\n") + log(1));
         assertTrue(control(2, "show vrrp\n").contains("MASTER -> BACKUP: advert from 198.18.0.2 priority 200 > 100"));
     }
 
