@@ -273,4 +273,36 @@ class VrrpManagerTest {
         assertTrue(sb.contains("  master 198.18.0.2 (priority 200)\n"), sb);
         assertTrue(sb.contains("adverts sent 0, received 2, bad 0"), sb);
     }
+
+    @Test
+    void unicastPeerVirtualMacAndVersion3AdvertsAreExact() {
+        a.apply(config("198.18.0.2", 200, "").replace("tracking enable", "tracking enable peer 198.18.0.4"));
+        a.manager.neighbours.learnIpv4(Ipv4.parse("198.18.0.4"), b.mac, 1);
+        run(4_000, null);
+        assertEquals(Golden.V2_UNICAST, a.sent.get(0));
+        assertEquals(State.BACKUP, b.state(), "B hears unicast adverts as well");
+
+        VrrpManagerTest fresh = new VrrpManagerTest();
+        fresh.a.apply(config("198.18.0.2", 200, "set vrrpvmac 1"));
+        fresh.run(4_000, null);
+        assertEquals(Golden.V2_VMAC, fresh.a.sent.get(0));
+
+        VrrpManagerTest v3 = new VrrpManagerTest();
+        v3.a.apply(config("198.18.0.2", 200, "set vrrpversion 3"));
+        v3.b.apply(config("198.18.0.4", 100, "set vrrpversion 3"));
+        v3.run(10_000, null);
+        assertEquals(Golden.V3, v3.a.sent.get(0));
+        assertEquals(State.MASTER, v3.a.state());
+        assertEquals(State.BACKUP, v3.b.state());
+        assertEquals(0, v3.b.receiver.rejected());
+    }
+
+    @Test
+    void aVersionMismatchIsCountedAndBothBecomeMaster() {
+        b.apply(config("198.18.0.4", 100, "set vrrpversion 3"));
+        run(10_000, null);
+        assertEquals(State.MASTER, a.state());
+        assertEquals(State.MASTER, b.state(), "B cannot hear A: split brain, visible in show vrrp");
+        assertTrue(b.receiver.rejected[Adverts.BAD_VERSION] > 0);
+    }
 }
