@@ -111,6 +111,10 @@ final class VrrpMachine {
                 masterDownAt = now + masterDownMillis();
                 move(State.BACKUP, "advert from " + Ipv4.format(source) + " priority " + advPriority
                         + (advPriority == priority ? " (equal, higher address)" : " > " + priority));
+                // Two masters (a healed split): our gratuitous ARP may have reached the hosts after
+                // the winner's. One last advert makes the winner hear a lower priority, so it
+                // announces again (§6.4.3) and its announcement is the last the hosts see.
+                out.advertise(priority);
             } else if (now - lastReannounce >= adverMillis) {
                 // A backup that took over thinks it is master: tell it and the network who is (§6.4.3).
                 lastReannounce = now;

@@ -143,7 +143,7 @@ class VrrpMachineTest {
         events.clear();
         m.receive(200, B, 4000);
         assertEquals(State.BACKUP, m.state());
-        assertEquals(List.of("MASTER->BACKUP"), events);
+        assertEquals(List.of("MASTER->BACKUP", "advert 100"), events, "one last advert: the winner re-announces");
     }
 
     @Test

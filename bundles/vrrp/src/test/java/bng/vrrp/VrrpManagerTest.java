@@ -191,10 +191,14 @@ class VrrpManagerTest {
         long t = run(10_000, () -> b.state() == State.MASTER);
         assertTrue(t - cut >= 3609 - 1000 && t - cut <= 3609 + 100, "within B's master-down interval: " + (t - cut));
         assertEquals(State.MASTER, a.state(), "A does not know: split brain while the link is down");
+        List<String> announced = new ArrayList<>();
+        a.mastership.addListener((from, to, why) -> announced.add(why));
         a.up[1] = true;
         run(1_100, null);
         assertEquals(State.MASTER, a.state(), "the lower one steps down on hearing A");
         assertEquals(State.BACKUP, b.state());
+        assertEquals(1, announced.size(), "A announces again, after B's gratuitous ARP: " + announced);
+        assertTrue(announced.get(0).startsWith("lower-priority advert from 198.18.0.4"), announced.get(0));
     }
 
     @Test

@@ -40,11 +40,11 @@ public final class MastershipManager implements Mastership, ConfigListener {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addListener(MastershipListener l) {
+    public void addListener(MastershipListener l) {
         listeners.add(l);
     }
 
-    void removeListener(MastershipListener l) {
+    public void removeListener(MastershipListener l) {
         listeners.remove(l);
     }
 

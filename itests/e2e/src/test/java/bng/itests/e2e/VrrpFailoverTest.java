@@ -304,4 +304,32 @@ class VrrpFailoverTest {
             Files.deleteIfExists(run1.resolve("bng.0.pid"));
         }
     }
+
+    @Test
+    @Order(6)
+    void aCutBetweenTheNodesEndsWithExactlyOneMasterWhenRepaired() throws Exception {
+        start(1);
+        await(30_000, () -> state(1).equals("MASTER") && state(2).equals("BACKUP"),
+            () -> control(1, "show vrrp\n") + control(2, "show vrrp\n"));
+        await(10_000, () -> routerNeighbour(SeedTopology.VIP).contains(LB1_MAC), () -> routerNeighbour(SeedTopology.VIP)
+            + log(1));
+        // The bridge drops everything to and from lb2's port: both links stay up, nothing passes.
+        String port = "v" + net.bng2;
+        Sh.must(Sh.in(net.sw, "nft", "add table bridge cut; add chain bridge cut block { type filter hook forward priority 0; }; "
+            + "add rule bridge cut block iifname " + port + " drop; add rule bridge cut block oifname " + port + " drop"));
+        try {
+            await(10_000, () -> state(2).equals("MASTER"), () -> control(2, "show vrrp\n"));
+            assertEquals("MASTER", state(1), "split brain while cut: each hears nobody");
+        } finally {
+            Sh.must(Sh.in(net.sw, "nft", "delete table bridge cut"));
+        }
+        long t0 = System.nanoTime();
+        await(5_000, () -> state(1).equals("MASTER") && state(2).equals("BACKUP"),
+            () -> control(1, "show vrrp\n") + control(2, "show vrrp\n"));
+        long healed = (System.nanoTime() - t0) / 1_000_000;
+        measured.add("split brain repaired " + healed + " ms after the cut ended: lb1 MASTER, lb2 BACKUP");
+        await(5_000, () -> routerNeighbour(SeedTopology.VIP).contains(LB1_MAC), () -> routerNeighbour(SeedTopology.VIP)
+            + control(1, "show vrrp\n") + control(2, "show vrrp\n") + log(1) + log(2));
+        assertTrue(curl(3).startsWith("served-by="), log(1));
+    }
 }
