@@ -82,6 +82,7 @@ public final class VrrpManager implements ConfigListener, ShowTopic, VrrpMachine
     record Transition(long wallMillis, State from, State to, String reason) {}
 
     private ScheduledExecutorService scheduler;
+    private volatile boolean unusable;
     private Plan plan;
     private VrrpMachine machine;
     private int effectivePriority;
@@ -117,6 +118,11 @@ public final class VrrpManager implements ConfigListener, ShowTopic, VrrpMachine
     @Override
     public void configurationChanged(Configuration previous, Configuration current) {
         Plan p = configure(current);
+        unusable = current.vrrp() != null && p == null;
+        if (unusable) {
+            LOG.log(System.Logger.Level.WARNING, "vrrp cannot run: it needs a vrid and an enabled vrrp network with a "
+                    + "real address; this node stays INIT and owns none of the floating addresses");
+        }
         try {
             scheduler.execute(() -> apply(p));
         } catch (RejectedExecutionException e) {
@@ -308,7 +314,9 @@ public final class VrrpManager implements ConfigListener, ShowTopic, VrrpMachine
     void render(StringBuilder out) {
         Plan p = plan;
         if (p == null || machine == null) {
-            out.append("  vrrp is not configured (this node is master of everything it owns)\n");
+            out.append(unusable ? "  state INIT\n  vrrp cannot run: it needs a vrid and an enabled vrrp network with a "
+                    + "real address (this node owns none of the floating addresses)\n"
+                    : "  vrrp is not configured (this node is master of everything it owns)\n");
             return;
         }
         Key k = p.key;
