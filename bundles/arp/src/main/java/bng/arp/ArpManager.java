@@ -1,9 +1,13 @@
 package bng.arp;
 
 import bng.core.api.ConfigListener;
+import bng.core.api.Mastership;
+import bng.core.api.MastershipListener;
 import bng.core.api.NeighbourCache;
+import bng.core.api.OwnedAddresses;
 import bng.core.api.Ports;
 import bng.core.config.Configuration;
+import bng.core.config.Setting;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +24,8 @@ import org.osgi.service.component.annotations.Reference;
  * queue announcements for newly owned addresses. Deactivation stops the thread and leaves the
  * neighbour cache as it is.
  */
-@Component(immediate = true, service = ConfigListener.class)
-public final class ArpManager implements ConfigListener {
+@Component(immediate = true, service = {ConfigListener.class, MastershipListener.class})
+public final class ArpManager implements ConfigListener, MastershipListener {
     private static final System.Logger LOG = System.getLogger(ArpManager.class.getName());
     static final long TICK_MILLIS = 1000;
 
@@ -30,6 +34,9 @@ public final class ArpManager implements ConfigListener {
 
     @Reference
     NeighbourCache neighbours;
+
+    @Reference
+    OwnedAddresses owned;
 
     LongSupplier clock = System::currentTimeMillis;
 
@@ -42,7 +49,7 @@ public final class ArpManager implements ConfigListener {
 
     @Activate
     synchronized void activate() {
-        announcer = new GratuitousArp(ports);
+        announcer = new GratuitousArp(ports, owned);
         resolver = new Resolver(ports, neighbours);
         announcer6 = new UnsolicitedNa(ports);
         resolver6 = new Resolver6(ports, neighbours);
@@ -74,6 +81,23 @@ public final class ArpManager implements ConfigListener {
         if (announcer.plan(previous, current, now) + announcer6.plan(previous, current, now) > 0) {
             scheduler.execute(this::tick); // announce at once, not at the next second
         }
+    }
+
+    /**
+     * Every transition to VRRP master, and a master's re-announce (RFC 3768 §6.4.3), announces
+     * every owned address: the router and the targets move the floating addresses to this node.
+     */
+    @Override
+    public synchronized void mastershipChanged(Mastership.State previous, Mastership.State current, String reason) {
+        if (current != Mastership.State.MASTER || announcer == null || scheduler.isShutdown()) {
+            return;
+        }
+        Configuration c = config;
+        int count = (int) c.setting(Setting.VRRPGARPCOUNT);
+        long spacing = c.setting(Setting.VRRPGARPINTERVAL) * 1000;
+        int n = announcer.planAll(c, clock.getAsLong(), count, spacing);
+        LOG.log(System.Logger.Level.INFO, "announcing {0} addresses {1} times ({2})", n, count, reason);
+        scheduler.execute(this::tick);
     }
 
     /** One round on the scheduler thread; a failure is logged and the next round runs anyway. */

@@ -1,5 +1,6 @@
 package bng.arp;
 
+import bng.core.api.OwnedAddresses;
 import bng.core.api.Ports;
 import bng.core.config.Configuration;
 import bng.core.config.NetworkDef;
@@ -14,7 +15,8 @@ import java.util.Set;
 
 /**
  * Gratuitous ARP announcements (RFC 5227 §3) of owned addresses: each is sent {@link #COUNT} times,
- * {@link #SPACING_MILLIS} apart, so that a router that missed one still learns bng's MAC. A
+ * {@link #SPACING_MILLIS} apart (on a VRRP transition to master: {@code set vrrpgarpcount} times,
+ * {@code vrrpgarpinterval} s apart), so that a router that missed one still learns bng's MAC. A
  * network's {@code real}/{@code virt} leave by that network's port; a server VIP by the port of the
  * enabled network holding it, or by every enabled network's port when none does. A send that
  * fails (the port is not open yet) does not count; after {@link #MAX_ATTEMPTS} ticks it is given up.
@@ -30,22 +32,32 @@ final class GratuitousArp {
 
     private static final class Pending {
         final Announcement what;
+        final int count;
+        final long spacing;
         int sent;
         int attempts;
         long due;
 
-        Pending(Announcement what, long due) {
+        Pending(Announcement what, long due, int count, long spacing) {
             this.what = what;
             this.due = due;
+            this.count = count;
+            this.spacing = spacing;
         }
     }
 
     private final Ports ports;
+    private final OwnedAddresses owned;
     private final List<Pending> pending = new ArrayList<>();
     private final byte[] buf = new byte[ArpFrames.FRAME_LENGTH];
 
-    GratuitousArp(Ports ports) {
+    /**
+     * @param owned what this node answers for now: an address it stopped owning (a VRRP backup's
+     *        {@code virt} and VIPs) is never announced, so a backup does not pull them to itself
+     */
+    GratuitousArp(Ports ports, OwnedAddresses owned) {
         this.ports = ports;
+        this.owned = owned;
     }
 
     /** The announcements a configuration calls for, in configuration order. */
@@ -79,9 +91,22 @@ final class GratuitousArp {
         added.removeAll(announcements(previous));
         for (Announcement a : added) {
             pending.removeIf(p -> p.what.equals(a)); // a re-added address starts its count afresh
-            pending.add(new Pending(a, now));
+            pending.add(new Pending(a, now, COUNT, SPACING_MILLIS));
         }
         return added.size();
+    }
+
+    /**
+     * Queues every address of {@code current} afresh, {@code count} times {@code spacing} ms apart,
+     * the first at once: a node that just became VRRP master moves all its addresses to itself.
+     */
+    synchronized int planAll(Configuration current, long now, int count, long spacing) {
+        Set<Announcement> all = announcements(current);
+        pending.removeIf(p -> all.contains(p.what));
+        for (Announcement a : all) {
+            pending.add(new Pending(a, now, count, spacing));
+        }
+        return all.size();
     }
 
     /** Sends every announcement that is due; returns how many frames left. */
@@ -92,14 +117,18 @@ final class GratuitousArp {
             if (p.due > now) {
                 continue;
             }
+            if (!owned.ownsIpv4(p.what.address())) {
+                it.remove(); // not ours (any more): a VRRP backup, or removed by a commit
+                continue;
+            }
             p.attempts++;
             int out = send(current, p.what);
             if (out > 0) {
                 p.sent++;
                 frames += out;
             }
-            p.due = now + SPACING_MILLIS;
-            if (p.sent >= COUNT || p.attempts >= MAX_ATTEMPTS) {
+            p.due = now + p.spacing;
+            if (p.sent >= p.count || p.attempts >= Math.max(MAX_ATTEMPTS, p.count)) {
                 it.remove();
             }
         }

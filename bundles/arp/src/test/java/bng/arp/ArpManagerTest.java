@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import bng.core.api.ConfigListener;
 import bng.core.config.Configuration;
+import bng.core.impl.AddressBook;
 import bng.core.impl.NeighbourTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,9 @@ class ArpManagerTest {
         manager = new ArpManager();
         manager.ports = ports;
         manager.neighbours = cache;
+        AddressBook book = new AddressBook();
+        book.configurationChanged(Configuration.empty(), config);
+        manager.owned = book;
         manager.activate();
         active = true;
     }

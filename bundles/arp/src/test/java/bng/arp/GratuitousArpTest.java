@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import bng.core.api.Frame;
 import bng.core.config.Configuration;
+import bng.core.api.Mastership;
+import bng.core.impl.AddressBook;
+import bng.core.impl.MastershipManager;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +26,7 @@ class GratuitousArpTest {
 
     WirePorts ports;
     Configuration config;
+    AddressBook book;
     GratuitousArp garp;
     long eth0;
     long eth1;
@@ -33,7 +37,9 @@ class GratuitousArpTest {
         ports = new WirePorts().open(1, "eth0").open(2, "eth1").networks(config);
         eth0 = ports.mac(1);
         eth1 = ports.mac(2);
-        garp = new GratuitousArp(ports);
+        book = new AddressBook();
+        book.configurationChanged(Configuration.empty(), config);
+        garp = new GratuitousArp(ports, book);
     }
 
     @Test
@@ -98,6 +104,7 @@ class GratuitousArpTest {
             register server 3
             enable server 3
             """);
+        book.configurationChanged(config, more);
         assertEquals(1, garp.plan(config, more, 0));
         assertEquals(1, garp.tick(more, 0));
         assertEquals(List.of(golden(announcement("c6120065"), eth0)), ports.drain("eth0"));
@@ -140,5 +147,30 @@ class GratuitousArpTest {
             garp.tick(config, t);
         }
         assertEquals(0, garp.pendingCount());
+    }
+
+    @Test
+    void aVrrpBackupAnnouncesOnlyItsRealAddresses() throws Exception {
+        MastershipManager mastership = new MastershipManager(book);
+        Configuration ha = Fixtures.apply(config, "modules vrrp,arp\nvrrp { vrid 7 priority 100 network 1 }\n");
+        book.configurationChanged(config, ha);
+        mastership.configurationChanged(config, ha);
+        mastership.report(Mastership.State.BACKUP, "test");
+        garp.plan(Configuration.empty(), ha, 0);
+        garp.tick(ha, 0);
+        assertEquals(List.of(golden(announcement("c6120001"), eth0)), ports.drain("eth0"));
+        assertEquals(List.of(golden(announcement("c6130001"), eth1)), ports.drain("eth1"));
+        assertEquals(2, garp.pendingCount(), "only the two reals wait for their next send");
+    }
+
+    @Test
+    void becomingMasterAnnouncesEverythingAsOftenAsConfigured() throws Exception {
+        assertEquals(5, garp.planAll(config, 0, 2, 500));
+        assertEquals(6, garp.tick(config, 0));
+        assertEquals(0, garp.tick(config, 400));
+        assertEquals(6, garp.tick(config, 500));
+        assertEquals(0, garp.pendingCount());
+        assertEquals(8, ports.drain("eth0").size());
+        assertEquals(4, ports.drain("eth1").size());
     }
 }

@@ -1,5 +1,6 @@
 package bng.hc;
 
+import bng.core.api.GatewayHealth;
 import bng.core.api.Macs;
 import bng.core.api.NeighbourCache;
 import bng.core.api.Ports;
@@ -48,7 +49,9 @@ final class CheckEngine {
     long alertLimit = ALERT_LIMIT;
     private final ProbeSender6 sender6;
     private final Map<Integer, Target> targets = new TreeMap<>();
-    /** The {@code gateway}'s ping check (null when none): shown and logged, kept by hc only (see docs). */
+    /** Core's copy of the gateway state, read by VRRP tracking; null in tests that do not need it. */
+    GatewayHealth gatewayHealth;
+    /** The {@code gateway}'s ping check (null when none): shown and logged, reported to {@link #gatewayHealth}. */
     private GatewayDef gatewayDef;
     private Check gateway;
     private Route gatewayRoute;
@@ -132,6 +135,9 @@ final class CheckEngine {
             gatewayDef = null;
             gateway = null;
             gatewayRoute = null;
+            if (gatewayHealth != null) {
+                gatewayHealth.report(TargetHealth.UNKNOWN, "no gateway check");
+            }
             return;
         }
         if (!g.equals(gatewayDef)) {
@@ -158,6 +164,9 @@ final class CheckEngine {
             if (step(gateway, gatewayRoute, now)) {
                 LOG.log(System.Logger.Level.INFO, "gateway {0} {1} -> {2}: {3}", ip(gateway.address),
                         TargetHealth.name(before), TargetHealth.name(gateway.state), gateway.reason);
+                if (gatewayHealth != null) {
+                    gatewayHealth.report(gateway.state, gateway.reason);
+                }
             }
         }
         for (Target t : targets.values()) {

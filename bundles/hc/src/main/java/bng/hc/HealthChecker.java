@@ -1,6 +1,7 @@
 package bng.hc;
 
 import bng.core.api.ConfigListener;
+import bng.core.api.GatewayHealth;
 import bng.core.api.NeighbourCache;
 import bng.core.api.Ports;
 import bng.core.api.ShowTopic;
@@ -43,6 +44,9 @@ public final class HealthChecker implements ConfigListener, ShowTopic {
     TargetHealth health;
 
     @Reference
+    GatewayHealth gatewayHealth;
+
+    @Reference
     HealthProbeReceiver receiver;
 
     private ScheduledExecutorService scheduler;
@@ -56,6 +60,7 @@ public final class HealthChecker implements ConfigListener, ShowTopic {
         scriptThreads = Executors.newVirtualThreadPerTaskExecutor();
         engine = new CheckEngine(ports, neighbours, health, receiver.table, receiver.clock, new SecureRandom(),
                 new ScriptRunner(scriptThreads));
+        engine.gatewayHealth = gatewayHealth;
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bng-hc");
             t.setDaemon(true);

@@ -2,6 +2,7 @@ package bng.slb;
 
 import bng.core.api.ConfigListener;
 import bng.core.api.Frame;
+import bng.core.api.Mastership;
 import bng.core.api.NeighbourCache;
 import bng.core.api.PacketContext;
 import bng.core.api.PacketProcessor;
@@ -79,6 +80,8 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
     NeighbourCache neighbours;
     @Reference
     Ports ports;
+    @Reference
+    Mastership mastership;
 
     private volatile BalancePlan plan = BalancePlan.EMPTY;
     private volatile TargetChooser chooser;
@@ -157,6 +160,9 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         BalancePlan p = plan;
         int proto = f.ipProtocol();
         int s = p.match(f.ipv4Dst(), f.dstPort(), proto);
+        if (!mastership.isMaster()) {
+            return; // a VRRP backup owns no VIP and no translation: the master serves them
+        }
         if (s < 0) {
             if (p.replyKey.length > 0 && f.dstMac() == ctx.inPortMac()) {
                 reply(ctx, f, p, proto);

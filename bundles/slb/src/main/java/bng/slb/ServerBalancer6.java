@@ -2,6 +2,7 @@ package bng.slb;
 
 import bng.core.api.ConfigListener;
 import bng.core.api.Frame;
+import bng.core.api.Mastership;
 import bng.core.api.NeighbourCache;
 import bng.core.api.PacketContext;
 import bng.core.api.PacketProcessor;
@@ -56,6 +57,8 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
     NeighbourCache neighbours;
     @Reference
     Ports ports;
+    @Reference
+    Mastership mastership;
 
     private volatile BalancePlan6 plan = BalancePlan6.EMPTY;
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
@@ -95,8 +98,8 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
             return; // a non-first fragment has no ports
         }
         BalancePlan6 p = plan;
-        if (p.serverId.length == 0) {
-            return;
+        if (p.serverId.length == 0 || !mastership.isMaster()) {
+            return; // no IPv6 server, or a VRRP backup (it owns no VIP)
         }
         byte[] b = f.data();
         int dst = f.ipv6DstOffset();

@@ -72,6 +72,7 @@ class DistributionMethodsTest {
             health.report(t, TargetHealth.UP, "test");
         }
         balancer = new ServerBalancer();
+        balancer.mastership = new bng.core.impl.MastershipManager(new bng.core.impl.AddressBook()); // no vrrp: master
         balancer.sessions = sessions;
         balancer.health = health;
         balancer.neighbours = neighbours;

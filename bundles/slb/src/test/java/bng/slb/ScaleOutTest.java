@@ -77,6 +77,7 @@ class ScaleOutTest {
                 neighbours.learnIpv4(ip("198.18.0.1" + t), 0x02_00_00_00_00_10L + t, 1);
                 health.report(t, TargetHealth.UP, "test");
             }
+            balancer.mastership = new bng.core.impl.MastershipManager(new bng.core.impl.AddressBook()); // no vrrp: master
             balancer.sessions = new SessionStore(2 * FLOWS);
             balancer.health = health;
             balancer.neighbours = neighbours;

@@ -83,6 +83,7 @@ class ServerBalancer6Test {
         balancer.health = health;
         balancer.neighbours = neighbours;
         balancer.ports = new ServerBalancerTest.PortsAdapter();
+        balancer.mastership = new bng.core.impl.MastershipManager(new bng.core.impl.AddressBook()); // no vrrp: master
         balancer.configurationChanged(Configuration.empty(), ServerBalancerTest.config(CONFIG));
         bus = new PacketBusManager();
         bus.add(balancer, Map.of(

@@ -13,7 +13,9 @@ import bng.core.config.ConfigParser;
 import bng.core.config.ConfigResult;
 import bng.core.config.Configuration;
 import bng.core.impl.Dispatcher;
+import bng.core.impl.AddressBook;
 import bng.core.impl.HealthBoard;
+import bng.core.impl.MastershipManager;
 import bng.core.impl.NeighbourTable;
 import bng.core.impl.PacketBusManager;
 import bng.core.impl.SessionStore;
@@ -104,6 +106,7 @@ class ServerBalancerTest {
         balancer.health = health;
         balancer.neighbours = neighbours;
         balancer.ports = new PortsAdapter();
+        balancer.mastership = new MastershipManager(new AddressBook()); // no vrrp: master
         balancer.configurationChanged(Configuration.empty(), config(CONFIG));
         bus = new PacketBusManager();
         bus.add(balancer, Map.of(

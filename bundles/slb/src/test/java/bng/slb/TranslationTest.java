@@ -93,6 +93,7 @@ class TranslationTest {
             health.report(t, TargetHealth.UP, "test");
         }
         balancer = new ServerBalancer();
+        balancer.mastership = new bng.core.impl.MastershipManager(new bng.core.impl.AddressBook()); // no vrrp: master
         balancer.sessions = sessions;
         balancer.health = health;
         balancer.neighbours = neighbours;

@@ -141,6 +141,34 @@ public interface SessionTable {
         void session(int client, int clientPort, int server, int target, int state, long idleMillis);
     }
 
+    /** A change of {@link #changes}: a new session. */
+    int CHANGE_ADDED = 1;
+    /** A change of {@link #changes}: a session removed (expired, closed, cleared). */
+    int CHANGE_REMOVED = 2;
+
+    /** The sequence number the next change will get (changes are numbered from 0). */
+    long changeSequence();
+
+    /**
+     * Replication (bngsync): visits the changes numbered {@code from} and up that are complete, in
+     * order, and returns the number to pass next time; returns -1 when changes after {@code from}
+     * were overwritten (the reader fell too far behind: walk the table with {@link #forEach}). Sessions
+     * inserted by {@link #insertSynced} and the table's re-creation are not changes. One reader.
+     */
+    long changes(long from, ChangeVisitor v);
+
+    @FunctionalInterface
+    interface ChangeVisitor {
+        /** @param op {@link #CHANGE_ADDED} or {@link #CHANGE_REMOVED} */
+        void change(long key, int target, int state, int op);
+    }
+
+    /**
+     * Inserts (or re-binds, or refreshes) a session learnt from the peer node (bngsync) in
+     * {@code state}; not a change for {@link #changes}. Returns its slot, or -1 (table full, bad key).
+     */
+    int insertSynced(long key, int target, int state);
+
     /** @param active sessions now; {@code newSessions}, packets and bytes since start */
     record Counters(long newSessions, long active, long packets, long bytes) {}
 

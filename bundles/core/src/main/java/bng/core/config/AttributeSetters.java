@@ -19,7 +19,7 @@ final class AttributeSetters {
     static final List<String> TARGET = List.of("ipaddr", "ipaddr6", "port", "protocol", "tcpopen", "ping", "ping6",
             "agent", "agent6", "arp", "script", "alert", "upalert", "dsr", "weight");
     static final List<String> GATEWAY = List.of("ipaddr", "ping");
-    static final List<String> VRRP = List.of("vrid", "priority", "network", "tracking");
+    static final List<String> VRRP = List.of("vrid", "priority", "network", "tracking", "peer");
     static final List<String> BGP = List.of("asn", "routerid", "neighbor", "peeras", "hold");
     /** RFC 6793: four-octet AS numbers; 0 is reserved (RFC 7607). */
     private static final long MAX_ASN = 4294967295L;
@@ -153,6 +153,7 @@ final class AttributeSetters {
             case "vrid" -> set(values.number(v, what, 1, 255), x -> b.vrid = x);
             case "priority" -> set(values.number(v, what, 1, 255), x -> b.priority = x);
             case "network" -> set(idList(v, what, "network"), x -> b.networks = x);
+            case "peer" -> set(values.ipv4(v, what), x -> b.peer = x);
             default -> set(values.enable(v, what), x -> b.tracking = x);
         }
         return true;

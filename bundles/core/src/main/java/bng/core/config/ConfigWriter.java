@@ -65,6 +65,7 @@ public final class ConfigWriter {
             attribute("priority", v.priority());
             attribute("network", ids(v.networks()));
             attribute("tracking", v.tracking() ? "enable" : null);
+            attribute("peer", address(v.peer()));
             close();
         }
         if (c.bgp() != null) {

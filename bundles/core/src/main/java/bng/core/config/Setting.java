@@ -8,7 +8,8 @@ import java.util.Locale;
  */
 public enum Setting {
     IPFORWARDING(0, 1, 0),
-    VRRPPREEMPT(0, 1, 0),
+    /** RFC 3768 §6.1 Preempt_Mode: on unless turned off. */
+    VRRPPREEMPT(0, 1, 1),
     VRRPPREEMPTTS(0, 3600, 0),
     MULTITHREADING(0, 1, 0),
     SESSIONAUTORESYNC(0, 1, 0),
@@ -28,6 +29,18 @@ public enum Setting {
     BMDURATION(1, 86400, 300),
     BMPSIZE(60, 9018, 1514),
     BMWSIZE(1, 1024, 16),
+    /** VRRP version of the advertisements: 2 (RFC 3768) or 3 (RFC 5798). */
+    VRRPVERSION(2, 3, 2),
+    /** Seconds between VRRP advertisements (RFC 3768 Advertisement_Interval). */
+    VRRPADVERINT(1, 255, 1),
+    /** Gratuitous ARP announcements per owned address on every transition to master. */
+    VRRPGARPCOUNT(1, 100, 3),
+    /** Seconds between those announcements. */
+    VRRPGARPINTERVAL(1, 60, 1),
+    /** 1: VRRP advertisements carry the virtual router MAC 00:00:5e:00:01:VRID as their source. */
+    VRRPVMAC(0, 1, 0),
+    /** Priority lost while the gateway's check says down (tracking); unset = the sum of the trackvals. */
+    GWTRACKVAL(0, 255, 0),
     /** bng: TCP port of the metrics and status page listener; 0 = no listener (none by default). */
     METRICSPORT(0, 65535, 0),
     /** bng: address the metrics listener binds to (an IPv4 or IPv6 address); loopback by default. */

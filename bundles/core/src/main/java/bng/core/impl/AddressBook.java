@@ -21,25 +21,44 @@ import org.osgi.service.component.annotations.Component;
 public final class AddressBook implements OwnedAddresses, ConfigListener {
     private record Snapshot(int[] ipv4, byte[][] ipv6) {}
 
-    private volatile Snapshot snapshot = new Snapshot(new int[0], new byte[0][]);
+    private static final Snapshot NONE = new Snapshot(new int[0], new byte[0][]);
+
+    /** Everything owned (master) and the {@code real}/{@code real6} addresses only (not master). */
+    private Snapshot all = NONE;
+    private Snapshot realOnly = NONE;
+    private boolean floating = true;
+    private volatile Snapshot snapshot = NONE;
 
     @Override
-    public void configurationChanged(Configuration previous, Configuration current) {
-        List<InetAddress> all = new ArrayList<>();
+    public synchronized void configurationChanged(Configuration previous, Configuration current) {
+        List<InetAddress> owned = new ArrayList<>();
+        List<InetAddress> real = new ArrayList<>();
         for (NetworkDef n : current.networks().values()) {
             if (n.state() == ObjectState.ENABLED) {
-                add(all, n.real(), n.virt(), n.real6(), n.virt6());
+                add(owned, n.real(), n.virt(), n.real6(), n.virt6());
+                add(real, n.real(), n.real6());
             }
         }
         for (ServerDef s : current.servers().values()) {
             if (s.state() == ObjectState.ENABLED) {
-                add(all, s.ipaddr(), s.ipaddr6());
+                add(owned, s.ipaddr(), s.ipaddr6());
                 if (s.proxy()) {
-                    add(all, s.prx(), s.prx6()); // SNAT replies come to prx: ARP must answer for it
+                    add(owned, s.prx(), s.prx6()); // SNAT replies come to prx: ARP must answer for it
                 }
             }
         }
-        snapshot = build(all);
+        all = build(owned);
+        realOnly = build(real);
+        snapshot = floating ? all : realOnly;
+    }
+
+    /**
+     * Whether the floating addresses (networks' virt/virt6, server VIPs) are owned: true while this
+     * node is the VRRP master or VRRP is not configured ({@link MastershipManager}).
+     */
+    synchronized void ownFloating(boolean own) {
+        floating = own;
+        snapshot = own ? all : realOnly;
     }
 
     private static void add(List<InetAddress> to, InetAddress... addrs) {

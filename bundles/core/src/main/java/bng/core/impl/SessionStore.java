@@ -226,6 +226,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
     private final int closingTicks = CLOSING_TIMEOUT_SECONDS * 10;
     private int sweepCursor;
     private final AtomicLong refused = new AtomicLong();
+    private final SessionJournal journal = new SessionJournal();
 
     // Counters by id. Session counts are exact (atomic adds, once per session); packets and bytes
     // are plain adds: exact with one port thread per server, otherwise two threads counting the same
@@ -433,6 +434,10 @@ public final class SessionStore implements SessionTable, ConfigListener {
 
     @Override
     public int insert(long key, int target, boolean tcp, int tcpFlags) {
+        return insert(key, target, tcp, tcpFlags, true);
+    }
+
+    private int insert(long key, int target, boolean tcp, int tcpFlags, boolean journalled) {
         if (!isKey(key) || target < 1 || target > MAX_ID) {
             return -1;
         }
@@ -490,11 +495,14 @@ public final class SessionStore implements SessionTable, ConfigListener {
             if (!copyBefore(t, home, freePos, key)) {
                 LONGS.getAndAdd(serverNew, server, 1L);
                 LONGS.getAndAdd(targetNew, target, 1L);
+                if (journalled) {
+                    journal.add(key, target, state, CHANGE_ADDED);
+                }
                 return encode(t, free);
             }
             // Another thread claimed this key at an earlier position: that copy is the session
             // (lookups find it first); ours yields, and the next probe adopts the other.
-            removeAt(t, free, key);
+            removeAt(t, free, key, false);
         }
         refused.incrementAndGet();
         return -1;
@@ -555,6 +563,11 @@ public final class SessionStore implements SessionTable, ConfigListener {
 
     /** Removes the session at {@code i} if it still holds {@code key}; exactly one caller wins. */
     private boolean removeAt(Table t, int i, long key) {
+        return removeAt(t, i, key, true);
+    }
+
+    /** @param journalled false for a duplicate copy's removal: the session itself stays */
+    private boolean removeAt(Table t, int i, long key, boolean journalled) {
         int tg = (char) CHARS.getAndSet(t.targets, i, (char) 0);
         if (tg == 0) {
             return false; // not yet published, or someone else removed it
@@ -567,8 +580,45 @@ public final class SessionStore implements SessionTable, ConfigListener {
         INTS.getAndAdd(targetActive, tg, -1);
         KEYS.setRelease(t.keys, i, tombstone(tick));
         LIVE.getAndAdd(t, -1);
-        releaseProxy(key, tg);
+        if (journalled) {
+            releaseProxy(key, tg); // a duplicate copy's removal leaves the session (and its port) alive
+            journal.add(key, tg, 0, CHANGE_REMOVED);
+        }
         return true;
+    }
+
+    @Override
+    public long changeSequence() {
+        return journal.head();
+    }
+
+    @Override
+    public long changes(long from, ChangeVisitor v) {
+        return journal.read(from, v);
+    }
+
+    @Override
+    public int insertSynced(long key, int target, int state) {
+        if (!isKey(key) || target < 1 || target > MAX_ID) {
+            return -1;
+        }
+        Table t = table;
+        int i = indexOf(t, key);
+        if (i >= 0) {
+            if ((char) CHARS.getAcquire(t.targets, i) == target) {
+                t.seen[i] = (int) tick;
+                t.states[i] = (byte) state;
+                return encode(t, i);
+            }
+            removeAt(t, i, key, false); // the peer re-bound it
+        }
+        boolean tcp = state != STATE_UDP;
+        int slot = insert(key, target, tcp, state == STATE_SYN ? TCP_SYN : TCP_ACK, false);
+        int j = index(t, slot);
+        if (j >= 0 && state == STATE_CLOSING) {
+            t.states[j] = (byte) state;
+        }
+        return slot;
     }
 
     /** The {@code attempt}-th candidate proxy port of connection {@code conn} toward {@code target}. */
@@ -741,7 +791,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
             int d = drainUntil[t.targets[i] & MAX_ID];
             if ((now - t.seen[i] > timeoutTicks(k, t.states[i]) || (d >= 0 && now >= d)) && removeAt(t, i, k)) {
                 n++;
-            } else if (indexOf(t, k) != i && removeAt(t, i, k)) {
+            } else if (indexOf(t, k) != i && removeAt(t, i, k, false)) {
                 n++; // a late duplicate (see insert): lookups find the earlier copy, this one is garbage
             }
         }

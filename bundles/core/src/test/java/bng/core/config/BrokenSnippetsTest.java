@@ -108,7 +108,7 @@ class BrokenSnippetsTest {
                 broken("set foo 1", "b.conf:1:5: unknown set parameter 'foo'; expected one of ipforwarding, "
                         + "vrrppreempt, vrrppreemptts, multithreading, sessionautoresync, sessionsyncack, "
                         + "sessiontimeout, tcptimeout, udptimeout, synctimeout, sessions, draintimeout, bmduration, bmpsize, bmwsize, "
-                        + "metricsport, metricsaddr"),
+                        + "vrrpversion, vrrpadverint, vrrpgarpcount, vrrpgarpinterval, vrrpvmac, gwtrackval, metricsport, metricsaddr"),
                 broken("target 1 alert", "b.conf:1:15: target 1 alert: expected a name or a quoted string, found end of input"),
                 broken("target 1 {\n  upalert {\n}", "b.conf:2:11: target 1 upalert: expected a name or a quoted string, found '{'"),
                 broken("target 1 arp 0,5", "b.conf:1:14: target 1 arp: expected interval,timeout (1..3600,1..86400), found '0,5'"),

@@ -160,6 +160,7 @@ class ConfigWriterTest {
                 c.vrrp.priority = maybe(() -> 1 + random.nextInt(255));
                 c.vrrp.networks = subset(networkIds);
                 c.vrrp.tracking = random.nextBoolean();
+                c.vrrp.peer = maybe(this::ipv4);
             }
             if (random.nextBoolean()) {
                 c.bgp = new BgpDef.Builder();

@@ -55,7 +55,7 @@ class ScaleOutBgpTest {
         prefix = "bngeb" + (ProcessHandle.current().pid() % 10000);
         router = prefix + "rt";
         try {
-            Sh.must("env", "SEED_NODES=" + NODES, "SEED_VIP=" + VIP, HOME.resolve("bin/seed-net").toString(), "up",
+            Sh.must("env", "SEED_BGP=1", "SEED_NODES=" + NODES, "SEED_VIP=" + VIP, HOME.resolve("bin/seed-net").toString(), "up",
                 prefix, tmp.resolve("net").toString());
             Files.writeString(tmp.resolve("rt-bird.conf"), routerBird());
             Sh.must(Sh.in(router, "bird", "-c", tmp.resolve("rt-bird.conf").toString(), "-s",

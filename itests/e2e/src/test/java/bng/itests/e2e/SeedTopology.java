@@ -22,6 +22,8 @@ final class SeedTopology implements AutoCloseable {
     final String bng;
     final String t1;
     final String t2;
+    /** The second bng node (SEED_NODES=2), or null. */
+    final String bng2;
     final Path dir;
     /** bin/seed-net's topology: null for the seed's (DSR), "e1" for routing mode. */
     final String mode;
@@ -33,11 +35,20 @@ final class SeedTopology implements AutoCloseable {
     /** @param tag a few letters of the test class, so that classes running at once never share a namespace */
     SeedTopology(Path home, Path dir, String tag) {
         // "v" + prefix + "t1" names a veth: at most 15 characters.
-        this(home, dir, "bnge" + tag + (ProcessHandle.current().pid() % (tag.isEmpty() ? 100000 : 10000)), null);
+        this(home, dir, "bnge" + tag + (ProcessHandle.current().pid() % (tag.isEmpty() ? 100000 : 10000)), null, 1);
     }
 
     /** @param prefix namespace prefix, unique per test class (at most 10 characters) */
     SeedTopology(Path home, Path dir, String prefix, String mode) {
+        this(home, dir, prefix, mode, 1);
+    }
+
+    /** With {@code nodes} 2, a second bng node {@code PREFIXlb2} (MAC 02:00:00:00:00:03) joins the bridge. */
+    SeedTopology(Path home, Path dir, String prefix, int nodes) {
+        this(home, dir, prefix, null, nodes);
+    }
+
+    private SeedTopology(Path home, Path dir, String prefix, String mode, int nodes) {
         this.seedNet = home.resolve("bin/seed-net");
         this.dir = dir;
         this.mode = mode;
@@ -45,6 +56,7 @@ final class SeedTopology implements AutoCloseable {
         sw = prefix + "sw";
         router = prefix + "rt";
         bng = prefix + "lb";
+        bng2 = nodes == 2 ? prefix + "lb2" : null;
         t1 = prefix + "t1";
         t2 = prefix + "t2";
     }
@@ -54,10 +66,11 @@ final class SeedTopology implements AutoCloseable {
     }
 
     void build() {
+        String nodes = "SEED_NODES=" + (bng2 == null ? 1 : 2);
         if (mode == null) {
-            Sh.must(seedNet.toString(), "up", prefix, dir.toString());
+            Sh.must("env", nodes, seedNet.toString(), "up", prefix, dir.toString());
         } else {
-            Sh.must(seedNet.toString(), "up", prefix, dir.toString(), mode);
+            Sh.must("env", nodes, seedNet.toString(), "up", prefix, dir.toString(), mode);
         }
     }
 
