@@ -248,7 +248,7 @@ class VrrpFailoverTest {
                 if not chunk:
                     sys.exit("connection closed")
                 data += chunk
-            return data.decode().split("served-by=")[1].strip()
+            return data.decode().split("served-by=")[1].split()[0]
         print(get(), flush=True)
         deadline = time.time() + 60
         while not os.path.exists(signal) and time.time() < deadline:
