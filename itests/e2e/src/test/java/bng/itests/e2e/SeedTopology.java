@@ -25,9 +25,17 @@ final class SeedTopology implements AutoCloseable {
     final Path dir;
 
     SeedTopology(Path home, Path dir) {
+        this(home, dir, "");
+    }
+
+    /**
+     * A topology of its own for one test class: {@code tag} (at most 2 characters, so
+     * "v" + prefix + "lb" fits in an interface name's 15) keeps classes of one JVM apart.
+     */
+    SeedTopology(Path home, Path dir, String tag) {
         this.seedNet = home.resolve("bin/seed-net");
         this.dir = dir;
-        this.prefix = "bnge" + (ProcessHandle.current().pid() % 100000);
+        this.prefix = "bnge" + tag + (ProcessHandle.current().pid() % (tag.isEmpty() ? 100000 : 10000));
         sw = prefix + "sw";
         router = prefix + "rt";
         bng = prefix + "lb";
