@@ -19,8 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostilePacketsTest {
     private static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
-    private static final Path BNG = HOME.resolve("bin/bng");
     static final int SESSIONS = 1000;
     static final int SYNC_TIMEOUT = 10;
     static final long ROUTER_MAC = Craft.mac(1);
@@ -55,7 +52,7 @@ class HostilePacketsTest {
     @TempDir
     static Path tmp;
     static SeedTopology net;
-    static Path runDir;
+    static BngNode node;
 
     @BeforeAll
     static void up() throws Exception {
@@ -74,20 +71,16 @@ class HostilePacketsTest {
             net.close();
             throw t;
         }
-        runDir = tmp.resolve("run");
-        Path conf = tmp.resolve("bng.conf");
-        Files.writeString(conf, SeedTopology.seedConfig(HOME)
+        node = new BngNode(HOME, net, tmp);
+        node.start(SeedTopology.seedConfig(HOME)
             + "set {\n  sessions " + SESSIONS + "\n  synctimeout " + SYNC_TIMEOUT + "\n}\n");
-        Sh.Result start = bng(null, "-c", conf.toString(), "start");
-        assertEquals(0, start.exit(), "bng start: " + start.out() + log());
-        awaitTargetsUp();
     }
 
     @AfterAll
     static void down() {
         try {
-            if (runDir != null) {
-                bng(null, "stop");
+            if (node != null) {
+                node.close();
             }
         } finally {
             if (net != null) {
@@ -96,89 +89,20 @@ class HostilePacketsTest {
         }
     }
 
-    static Sh.Result bng(String stdin, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", net.bng, "env", "BNG_RUN_DIR=" + runDir,
-            BNG.toString()));
-        cmd.addAll(List.of(args));
-        return Sh.run(90, stdin, cmd);
-    }
-
     static String control(String commands) {
-        Sh.Result r = bng(commands, "control");
-        assertEquals(0, r.exit(), r.out());
-        return r.out();
+        return node.control(commands);
     }
 
     static String log() {
-        try {
-            return "\n--- bng log:\n" + Files.readString(runDir.resolve("bng.0.log"));
-        } catch (Exception e) {
-            return "";
-        }
+        return node.log();
     }
 
-    static void awaitTargetsUp() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        String targets = "";
-        while (System.currentTimeMillis() < deadline) {
-            targets = control("show targets\n");
-            if (targets.lines().filter(l -> l.matches("\\s*[12]\\s.*\\bup\\b.*")).count() == 2) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        fail("targets did not come up within 30 s:\n" + targets + log());
-    }
-
-    /** The bus counters of {@code show processors}: received, handled, unhandled, malformed, failures, then by reason. */
     static Map<String, Long> busCounters() {
-        String out = control("show processors\n");
-        Map<String, Long> m = new LinkedHashMap<>();
-        Matcher bus = Pattern.compile("bus: received (\\d+), handled (\\d+), unhandled (\\d+), malformed (\\d+), "
-            + "processor failures (\\d+)").matcher(out);
-        assertTrue(bus.find(), out);
-        String[] names = {"received", "handled", "unhandled", "malformed", "failures"};
-        for (int i = 0; i < names.length; i++) {
-            m.put(names[i], Long.parseLong(bus.group(i + 1)));
-        }
-        Matcher r = Pattern.compile("malformed (\\S+)\\s+(\\d+)").matcher(out);
-        while (r.find()) {
-            m.put(r.group(1), Long.parseLong(r.group(2)));
-        }
-        return m;
+        return node.busCounters();
     }
 
     static long delta(Map<String, Long> before, Map<String, Long> after, String key) {
         return after.getOrDefault(key, 0L) - before.getOrDefault(key, 0L);
-    }
-
-    /** Curls the VIP from the client addresses in a loop until stopped; counts successes and failures. */
-    static final class CurlLoop implements AutoCloseable {
-        final AtomicBoolean stop = new AtomicBoolean();
-        final AtomicInteger ok = new AtomicInteger();
-        final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-        final Thread thread;
-
-        CurlLoop(int firstClient, int clients) {
-            thread = Thread.ofPlatform().start(() -> {
-                for (int i = 0; !stop.get(); i++) {
-                    String client = SeedTopology.NET + "." + (firstClient + i % clients);
-                    Sh.Result r = Sh.run(20, Sh.in(net.router, "curl", "-s", "--max-time", "5", "--interface", client,
-                        "http://" + SeedTopology.VIP + "/"));
-                    if (r.exit() == 0 && r.out().contains("served-by=")) {
-                        ok.incrementAndGet();
-                    } else {
-                        failures.add(client + ": exit " + r.exit() + " " + r.out());
-                    }
-                }
-            });
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop.set(true);
-            thread.join(30_000);
-        }
     }
 
     static Process capture(String port, String filter, Path out) throws java.io.IOException {
@@ -340,7 +264,7 @@ class HostilePacketsTest {
         Process capRt = capture("v" + net.router, "ether src " + SeedTopology.mac(2) + " and dst host 198.18.0.200",
             atRouter);
         Map<String, Long> before = busCounters();
-        CurlLoop curls = new CurlLoop(20, SeedTopology.CLIENTS);
+        BngNode.CurlLoop curls = node.curls(20, SeedTopology.CLIENTS);
         int sent;
         try {
             Thread.sleep(1000); // tcpdump attaches, curls start
@@ -395,16 +319,6 @@ class HostilePacketsTest {
 
     // ------------------------------------------------------------------ floods
 
-    static long rssKb() throws java.io.IOException {
-        String pid = Files.readString(runDir.resolve("bng.0.pid")).strip();
-        for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        throw new AssertionError("no VmRSS for bng " + pid);
-    }
-
     /** "N sessions, capacity C, refused R" of {@code show sessions}. */
     static long[] sessions() {
         String out = control("show sessions server 2\n" + "show sessions client 198.18.0.250\n");
@@ -413,17 +327,12 @@ class HostilePacketsTest {
         return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))};
     }
 
-    static Sh.Result curlFrom(String client, int maxTime) {
-        return Sh.run(maxTime + 10, Sh.in(net.router, "curl", "-s", "--max-time", Integer.toString(maxTime),
-            "--interface", client, "http://" + SeedTopology.VIP + "/"));
-    }
-
     @Test
     @Order(2)
     void aSynFloodFillsTheTableNewSessionsAreRefusedEstablishedOnesKeepWorking() throws Exception {
         String fresh = "198.18.0.40"; // a client with no session yet
         Sh.must(Sh.in(net.router, "ip", "addr", "add", fresh + "/24", "dev", "eth0"));
-        long rssBefore = rssKb();
+        long rssBefore = node.rssKb();
         long[] before = sessions();
         // A long-lived flow, established before the flood: one keep-alive connection carrying 16
         // requests at 2 a second (curl reuses the connection: num_connects is 1, then 0).
@@ -447,8 +356,8 @@ class HostilePacketsTest {
         long floodMillis = (floodEnd - t0) / 1_000_000;
         Thread.sleep(500);
         long[] full = sessions();
-        long rssAfter = rssKb();
-        Sh.Result whileFull = curlFrom(fresh, 2);
+        long rssAfter = node.rssKb();
+        Sh.Result whileFull = node.curlFrom(fresh, 2);
         String slb = control("show slb\nshow interfaces\n");
         Sh.Result big = download.get(90, java.util.concurrent.TimeUnit.SECONDS);
         long served = big.out().lines().filter(l -> l.startsWith("served-by=")).count();
@@ -461,7 +370,7 @@ class HostilePacketsTest {
         // Admitted again once the flood's SYN-only entries expire (synctimeout) and the sweep passes.
         Sh.Result again = null;
         while (System.nanoTime() - floodEnd < 60_000_000_000L) {
-            again = curlFrom(fresh, 2);
+            again = node.curlFrom(fresh, 2);
             if (again.exit() == 0) {
                 break;
             }
@@ -501,13 +410,13 @@ class HostilePacketsTest {
             flood.add(Craft.ethernet(0xffff_ffff_ffffL, mac, ETH_ARP,
                 Craft.arp(1, mac, sender, Craft.ip("198.18.0.77"), 6, 4)));
         }
-        long rssBefore = rssKb();
+        long rssBefore = node.rssKb();
         RawSender.send(net.router, "eth0", tmp, "arpflood", flood, 1);
         Thread.sleep(1000);
         String arp = control("show arp\n");
         long rows = arp.lines().filter(l -> l.matches("\\d+\\.\\d+\\.\\d+\\.\\d+\\s.*")).count();
         long offLink = arp.lines().filter(l -> l.startsWith("198.19.")).count();
-        long rssAfter = rssKb();
+        long rssAfter = node.rssKb();
         String report = String.format("arp flood: %d requests, %d distinct senders (%d on-link); neighbour cache "
             + "%d entries, %d off-link; VmRSS %d -> %d kB; bus failures %d%n", n, n / 2 + 256, 256, rows, offLink,
             rssBefore, rssAfter, busCounters().get("failures"));
