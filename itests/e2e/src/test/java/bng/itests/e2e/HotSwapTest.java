@@ -23,11 +23,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Faults and hot swaps under load (issue 10, items 4 and 5 as far as modules go): while clients
+ * Faults and hot swaps under load (issue 10, items 4 and 5 as far as modules go). While clients
  * curl the VIP and the router pings it, each module is removed and added again at the prompt. Only
  * the removed module's function pauses, the bus reports no failure, and the state that lives in
  * core (sessions, target health, the neighbour cache) is the same before, during and after. A
- * configuration file with an error, reloaded under traffic, changes nothing.
+ * configuration file with an error, reloaded under traffic, changes nothing. bng's interface going
+ * down and up, a target's MAC changing (announced), and {@code kill -9} then {@code start} are
+ * survived.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HotSwapTest {
@@ -229,5 +231,83 @@ class HotSwapTest {
         assertTrue(before.contains("198.18.0.100"), before);
         assertTrue(curls.failures.isEmpty(), "curls kept working: " + curls.failures);
         assertEquals(0, node.busCounters().get("failures"));
+    }
+
+    static void allClientsServed(String why) {
+        for (int c = 0; c < SeedTopology.CLIENTS; c++) {
+            Sh.Result r = node.curlFrom(SeedTopology.NET + "." + (20 + c), 5);
+            assertEquals(0, r.exit(), why + ": curl from ." + (20 + c) + ": " + r.out() + node.log());
+            assertTrue(r.out().contains("served-by="), r.out());
+        }
+    }
+
+    @Test
+    @Order(3)
+    void bngsInterfaceGoingDownAndUpIsSurvived() throws Exception {
+        BngNode.CurlLoop curls = node.curls(20, SeedTopology.CLIENTS);
+        try {
+            Thread.sleep(1000);
+            Sh.must(Sh.in(net.bng, "ip", "link", "set", "eth0", "down"));
+            Thread.sleep(2000);
+            Sh.must(Sh.in(net.bng, "ip", "link", "set", "eth0", "up"));
+            Thread.sleep(3000);
+        } finally {
+            curls.close();
+        }
+        allClientsServed("after eth0 came back");
+        String interfaces = node.control("show interfaces\n");
+        String line = "eth0 down 2 s and up under a curl loop: curls ok " + curls.ok.get() + ", failed "
+            + curls.failures.size() + " (TCP retransmits carried those of the 2 s), then 12 of 12 clients served; processor failures "
+            + node.busCounters().get("failures");
+        report.add(line);
+        System.out.println(line + "\n" + interfaces);
+        assertTrue(interfaces.lines().anyMatch(l -> l.matches("1\\s+eth0\\s.*\\bup\\b.*")), interfaces);
+        assertEquals(0, node.busCounters().get("failures"));
+    }
+
+    @Test
+    @Order(4)
+    void aTargetsNewMacAnnouncedByGratuitousArpIsFollowed() throws Exception {
+        long newMac = 0x02_00_00_00_00_21L;
+        String newMacText = "02:00:00:00:00:21";
+        Sh.must(Sh.in(net.t1, "ip", "link", "set", "eth0", "address", newMacText));
+        int t1 = Craft.ip("198.18.0.11");
+        // RFC 5227 §3 announcement: sender = target = its address, from its new MAC, broadcast
+        byte[] garp = Craft.ethernet(0xffff_ffff_ffffL, newMac, Craft.ETH_ARP, Craft.arp(1, newMac, t1, t1, 6, 4));
+        RawSender.send(net.t1, "eth0", tmp, "garp", List.of(garp), 2);
+        Thread.sleep(500);
+        String arp = node.control("show arp\n");
+        assertTrue(arp.lines().anyMatch(l -> l.startsWith("198.18.0.11 ") && l.contains(newMacText)),
+            "the neighbour moved to the new MAC:\n" + arp);
+        allClientsServed("after t1 changed its MAC");
+        String served = node.curlFrom(SeedTopology.ROUTER, 5).out(); // .1's session is bound to one target
+        String line = "t1's MAC changed to " + newMacText + " and announced: show arp follows, 12 of 12 clients served ("
+            + served.strip() + " for .1)";
+        report.add(line);
+        System.out.println(line);
+        assertEquals(0, node.busCounters().get("failures"));
+    }
+
+    @Test
+    @Order(5)
+    void killMinus9ThenStartComesBackClean() throws Exception {
+        String pid = Files.readString(node.runDir.resolve("bng.0.pid")).strip();
+        Sh.must("kill", "-9", pid);
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (Files.exists(Path.of("/proc", pid)) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(!Files.exists(Path.of("/proc", pid)), "bng " + pid + " is gone");
+        Sh.Result status = node.bng(null, "status");
+        Sh.Result start = node.bng(null, "-c", node.conf.toString(), "start");
+        assertEquals(0, start.exit(), "start after kill -9 (stale pid file and socket left): " + start.out() + node.log());
+        node.awaitTargetsUp();
+        allClientsServed("after kill -9 and start");
+        String newPid = Files.readString(node.runDir.resolve("bng.0.pid")).strip();
+        String line = "kill -9 " + pid + ": status said \"" + status.out().strip().replace('\n', ' ') + "\" (exit "
+            + status.exit() + "); start came back as " + newPid + ", targets up, 12 of 12 clients served";
+        report.add(line);
+        System.out.println(line);
+        assertTrue(!newPid.equals(pid));
     }
 }
