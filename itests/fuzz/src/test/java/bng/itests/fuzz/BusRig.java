@@ -218,6 +218,9 @@ final class BusRig {
         long portMac = outPort == 1 ? Packets.PORT1_MAC : Packets.PORT2_MAC;
         assertEquals(portMac, check.srcMac(), "leaves with its port's MAC");
         long inSrcMac = Macs.read(in, 6);
+        // No reflection: nothing bng originates goes to a group MAC (RFC 1122 §3.3.6 spirit).
+        assertTrue(!Macs.isMulticast(check.dstMac()) || !(check.isArp() || owned.ownsIpv4(check.ipv4Src())),
+            "a reply never goes to a group MAC");
         if (check.isArp()) {
             int a = check.l3Offset();
             assertEquals(2, check.u16(a + 6), "only ARP replies are sent");
@@ -239,6 +242,8 @@ final class BusRig {
             Frame was = new Frame(in.clone(), inLength);
             was.decode();
             assertEquals(was.ipv4Dst(), check.ipv4Src(), "a reply comes from the address that was asked");
+            assertTrue(unicast(check.ipv4Dst()), () -> "a reply goes to a unicast address (RFC 1122 §3.2.1.3), not "
+                + Integer.toHexString(check.ipv4Dst()));
             return;
         }
         int dst = check.ipv4Dst();
@@ -254,6 +259,12 @@ final class BusRig {
         }
         assertTrue(toTarget, () -> "forwarded to a target's MAC on the target's port: out " + outPort + " "
             + java.util.HexFormat.of().formatHex(out.data(), 0, out.length()) + " cache " + neighbours.entries());
+    }
+
+    /** Not 0/8, 127/8, multicast 224/4, reserved 240/4 or the limited broadcast. */
+    static boolean unicast(int a) {
+        int first = a >>> 24;
+        return first != 0 && first != 127 && first < 224;
     }
 
     private void checkState() {
