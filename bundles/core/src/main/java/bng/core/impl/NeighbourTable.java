@@ -18,8 +18,9 @@ import org.osgi.service.component.annotations.Component;
  * touch the entry's timestamp. A new address fills a free slot in place (its fields written, then
  * the slot published by a release store that lookups read with acquire), so learning n neighbours
  * costs O(n), not a copy of the table each (an ARP flood of on-link senders made that quadratic,
- * docs/robustness.md); the table is rebuilt, at twice the size, only when it is 3/4 full, and
- * copy-on-write when a mapping changes or entries leave. Capacity is bounded: an ARP flood cannot
+ * docs/robustness.md), and a neighbour's new MAC on the same port is one atomic store; the table is
+ * rebuilt, at twice the size, only when it is 3/4 full, and copy-on-write when an entry changes
+ * port or kind (static/dynamic) or entries leave. Capacity is bounded: an ARP flood cannot
  * grow it without bound (when full, the oldest dynamic entry is evicted).
  */
 @Component(service = {NeighbourCache.class, ShowTopic.class}, property = {ShowTopic.TOPIC + "=arp",
@@ -27,6 +28,7 @@ import org.osgi.service.component.annotations.Component;
 public final class NeighbourTable implements NeighbourCache, ShowTopic {
     static final int MAX_ENTRIES = 65_536;
     private static final VarHandle USED = MethodHandles.arrayElementVarHandle(boolean[].class);
+    private static final VarHandle MAC = MethodHandles.arrayElementVarHandle(long[].class);
 
     /** One generation of the table. Slots: address, mac, port; timestamps are refreshed in place. */
     private static final class Table {
@@ -85,7 +87,7 @@ public final class NeighbourTable implements NeighbourCache, ShowTopic {
     public long lookupIpv4(int address) {
         Table t = table;
         int i = t.slot(address);
-        return t.isUsed(i) ? t.mac[i] : -1;
+        return t.isUsed(i) ? (long) MAC.getAcquire(t.mac, i) : -1;
     }
 
     @Override
@@ -116,6 +118,13 @@ public final class NeighbourTable implements NeighbourCache, ShowTopic {
         synchronized (this) {
             t = table;
             i = t.slot(address);
+            if (t.isUsed(i) && t.port[i] == port && t.fixed[i] == isStatic) {
+                // A neighbour moved to another MAC on the same port (gratuitous ARP): one atomic
+                // store, so a flood of moves costs no copies either.
+                MAC.setRelease(t.mac, i, mac);
+                t.updated[i] = now;
+                return;
+            }
             if (!t.isUsed(i) && t.hasRoomInPlace() && t.size < MAX_ENTRIES) {
                 // A new address: fill the free slot, then publish it (release) for the lookups.
                 t.addr[i] = address;

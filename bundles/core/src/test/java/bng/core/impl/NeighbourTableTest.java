@@ -48,6 +48,22 @@ class NeighbourTableTest {
     }
 
     @Test
+    void aFloodOfMovesOnTheSamePortCopiesNothing() {
+        NeighbourTable t = new NeighbourTable();
+        for (int i = 1; i <= 254; i++) {
+            t.learnIpv4(BASE + i, macOf(BASE + i), 1);
+        }
+        long copies = t.rebuilds;
+        for (int round = 1; round <= 20; round++) {
+            for (int i = 1; i <= 254; i++) {
+                t.learnIpv4(BASE + i, macOf(BASE + i) + round, 1);
+            }
+        }
+        assertEquals(copies, t.rebuilds, "a new MAC on the same port is written in place");
+        assertEquals(macOf(BASE + 7) + 20, t.lookupIpv4(BASE + 7));
+    }
+
+    @Test
     void lookupsRacingInsertionsNeverSeeAHalfWrittenEntry() throws Exception {
         NeighbourTable t = new NeighbourTable();
         int n = 50_000;
