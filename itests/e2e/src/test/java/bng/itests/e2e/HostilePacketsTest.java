@@ -433,6 +433,7 @@ class HostilePacketsTest {
         Files.writeString(HOME.resolve("itests/e2e/target/hostile-arpflood.txt"), report);
         assertEquals(0, offLink, "no sender outside the networks is learnt\n" + arp);
         assertTrue(rows <= 256, "at most the /24's addresses\n" + report);
+        assertTrue(rssAfter - rssBefore < 32 * 1024, "resident memory stays bounded\n" + report);
         // bng still answers: the router can ping the VIP
         Sh.Result ping = Sh.run(20, Sh.in(net.router, "ping", "-c", "2", "-i", "0.2", "-W", "2", SeedTopology.VIP));
         assertEquals(0, ping.exit(), ping.out());
