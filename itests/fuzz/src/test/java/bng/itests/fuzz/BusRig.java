@@ -12,6 +12,7 @@ import bng.core.api.Macs;
 import bng.core.api.NeighbourCache;
 import bng.core.api.PacketProcessor;
 import bng.core.api.Ports;
+import bng.core.api.TargetHealth;
 import bng.core.config.ConfigParser;
 import bng.core.config.ConfigResult;
 import bng.core.config.Configuration;
@@ -21,8 +22,9 @@ import bng.core.impl.HealthBoard;
 import bng.core.impl.NeighbourTable;
 import bng.core.impl.PacketBusManager;
 import bng.core.impl.SessionStore;
-import bng.core.api.TargetHealth;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
@@ -35,6 +37,8 @@ import java.util.function.LongSupplier;
  *   <li>every frame sent decodes as sound, leaves with its port's MAC as source, and is either a
  *       reply from an address bng owns back out of the port it came in on, or a frame to a virtual
  *       server forwarded unchanged beyond its MACs to a target's MAC of the neighbour cache;</li>
+ *   <li>a reply never goes to a group MAC nor to a 0/8, 127/8, multicast or class E address (bng is
+ *       no reflector for forged sources);</li>
  *   <li>the neighbour cache never learns an owned address or a group MAC; the session table never
  *       holds more than its capacity.</li>
  * </ul>
@@ -92,6 +96,8 @@ final class BusRig {
     private final PacketProcessor arp;
     private final PacketProcessor slb;
     NeighbourTable neighbours;
+    /** (address, MAC, port) learnt during the current burst: a target may move and move back in one. */
+    List<long[]> learnt = new ArrayList<>();
     SessionStore sessions;
     long sent;
 
@@ -124,6 +130,7 @@ final class BusRig {
         slb = (PacketProcessor) Components.construct("bng.slb.ServerBalancer", new Class<?>[0]);
         Components.set(slb, "health", health);
         Components.set(slb, "ports", new TwoPorts());
+        Components.set(slb, "owned", owned);
         reset();
         ((ConfigListener) slb).configurationChanged(Configuration.empty(), config);
         bus.add(slb, Components.properties(slb.getClass()));
@@ -146,14 +153,58 @@ final class BusRig {
         neighbours.learnIpv4(T2, 0x02_00_00_00_00_12L, 1);
         neighbours.learnIpv4(T3, 0x02_00_00_00_00_15L, 2);
         sessions = new SessionStore(SESSIONS);
-        Components.set(arp, "neighbours", neighbours);
-        Components.set(slb, "neighbours", neighbours);
+        RecordingCache recording = new RecordingCache(neighbours);
+        learnt = recording.learnt;
+        Components.set(arp, "neighbours", recording);
+        Components.set(slb, "neighbours", recording);
         Components.set(slb, "sessions", sessions);
         Object table = Components.construct("bng.hc.ProbeTable", new Class<?>[] {int.class}, 0);
         assertEquals(TCP_SLOT, Components.call(table, "claim", 1, REAL, T1, 80, PROBE_ISN));
         assertEquals(ICMP_SLOT, Components.call(table, "claim", 2, REAL, T2, 0, 0));
         assertEquals(UDP_SLOT, Components.call(table, "claim", 3, REAL, T1, 3333, PROBE_ISN));
         Components.set(hc, "table", table);
+    }
+
+    /** The real cache, with every learnt mapping of the current burst remembered for the checks. */
+    static final class RecordingCache implements NeighbourCache {
+        final NeighbourCache cache;
+        final List<long[]> learnt = new ArrayList<>();
+
+        RecordingCache(NeighbourCache cache) {
+            this.cache = cache;
+        }
+
+        @Override
+        public long lookupIpv4(int address) {
+            return cache.lookupIpv4(address);
+        }
+
+        @Override
+        public int portOfIpv4(int address) {
+            return cache.portOfIpv4(address);
+        }
+
+        @Override
+        public void learnIpv4(int address, long mac, int port) {
+            learnt.add(new long[] {address, mac, port});
+            cache.learnIpv4(address, mac, port);
+        }
+
+        @Override
+        public void insertStaticIpv4(int address, long mac, int port) {
+            learnt.add(new long[] {address, mac, port});
+            cache.insertStaticIpv4(address, mac, port);
+        }
+
+        @Override
+        public int expire(long maxAgeMillis) {
+            return cache.expire(maxAgeMillis);
+        }
+
+        @Override
+        public List<Entry> entries() {
+            return cache.entries();
+        }
     }
 
     static final class TwoPorts implements Ports {
@@ -195,6 +246,7 @@ final class BusRig {
             macBefore[t] = neighbours.lookupIpv4(TARGETS[t]);
             portBefore[t] = neighbours.portOfIpv4(TARGETS[t]);
         }
+        learnt.clear();
         int toSend = ports[port].dispatch(burst, n, port, portMac);
         assertEquals(0, bus.counters().processorFailures(), "no processor failed");
         int counted = 0;
@@ -256,6 +308,9 @@ final class BusRig {
         for (int t = 0; t < TARGETS.length; t++) {
             toTarget |= neighbours.lookupIpv4(TARGETS[t]) == dstMac && neighbours.portOfIpv4(TARGETS[t]) == outPort;
             toTarget |= macBefore[t] == dstMac && portBefore[t] == outPort;
+            for (long[] l : learnt) {
+                toTarget |= (int) l[0] == TARGETS[t] && l[1] == dstMac && (int) l[2] == outPort;
+            }
         }
         assertTrue(toTarget, () -> "forwarded to a target's MAC on the target's port: out " + outPort + " "
             + java.util.HexFormat.of().formatHex(out.data(), 0, out.length()) + " cache " + neighbours.entries());
