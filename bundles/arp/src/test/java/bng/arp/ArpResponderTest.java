@@ -85,6 +85,7 @@ class ArpResponderTest {
         responder = new ArpResponder();
         responder.owned = book;
         responder.neighbours = cache;
+        responder.configurationChanged(Configuration.empty(), Fixtures.config());
         bus = new PacketBusManager();
         // The component's own service properties, as the whiteboard would read them.
         bus.add(responder, Map.of(
@@ -174,6 +175,37 @@ class ArpResponderTest {
         assertEquals(0x02_00_00_00_00_0bL, cache.lookupIpv4(ip(198, 18, 0, 11)));
         assertEquals(IN_PORT, cache.portOfIpv4(ip(198, 18, 0, 11)));
         assertFalse(cache.entries().getFirst().isStatic());
+    }
+
+    /** 198.19.0.12 (network 2's target, on port 2) is-at 02:00:00:00:00:0c — sent on port 1. */
+    static final String OTHER_PORTS_SENDER =
+        "020000000001 02000000000c 0806 0001 0800 0604 0002 02000000000c c613000c 020000000001 c6120001";
+    /** who-has 198.18.0.1 tell 198.19.5.5: a sender in no configured network. */
+    static final String OFF_LINK_SENDER =
+        "ffffffffffff 02000000000a 0806 0001 0800 0604 0001 02000000000a c6130505 000000000000 c6120001";
+    static final String OFF_LINK_REPLY =
+        "02000000000a 020000000001 0806 0001 0800 0604 0002 020000000001 c6120001 02000000000a c6130505";
+
+    @Test
+    void aSenderOfAnotherPortsNetworkIsNotLearnt() {
+        // Found by the bus fuzzer: a claim for a target of network 2 arriving on network 1's port
+        // moved that target to port 1, and slb sent its clients out of port 2 to that MAC.
+        run(frame(OTHER_PORTS_SENDER));
+        assertEquals(1, bus.counters().handled(), "still consumed");
+        assertTrue(cache.entries().isEmpty(), cache::toString);
+    }
+
+    @Test
+    void aSenderInNoNetworkIsAnsweredButNotLearnt() {
+        assertAnswered(OFF_LINK_SENDER, OFF_LINK_REPLY);
+        assertTrue(cache.entries().isEmpty(), cache::toString);
+    }
+
+    @Test
+    void nothingIsLearntBeforeAConfigurationArrives() {
+        responder.configurationChanged(Fixtures.config(), Configuration.empty());
+        run(frame(REPLY_IN));
+        assertTrue(cache.entries().isEmpty(), cache::toString);
     }
 
     @Test

@@ -2,6 +2,7 @@ package bng.hc;
 
 import bng.core.api.Checksums;
 import bng.core.api.Frame;
+import bng.core.api.Macs;
 import bng.core.api.PacketContext;
 import bng.core.api.PacketProcessor;
 import bng.core.api.ProcessorProperties;
@@ -80,6 +81,10 @@ public final class HealthProbeReceiver implements PacketProcessor {
         int srcPort = f.srcPort();
         if (t.kind[slot] != ProbeTable.KIND_TCP || t.remote[slot] != src || t.local[slot] != dst
                 || t.remotePort[slot] != srcPort) {
+            return;
+        }
+        if (Macs.isMulticast(f.srcMac())) {
+            ctx.drop(); // forged: no target sends from a group MAC, and the RST would go to all members
             return;
         }
         int l4 = f.l4Offset();

@@ -170,6 +170,19 @@ class HealthProbeReceiverTest {
     }
 
     @Test
+    void aSynAckFromAGroupMacIsDroppedNotAnswered() {
+        // Found by the bus fuzzer: the RST went back to the SYN-ACK's Ethernet source, a group MAC
+        // included, so a forged SYN-ACK made bng send to every member. No target sends from one.
+        tcp();
+        String forged = SYN_ACK.substring(0, 12) + "03000000000b" + SYN_ACK.substring(24);
+        Frame f = bench.receive(forged);
+        assertEquals(-1, f.outPort());
+        assertEquals(forged, hex(bytes(f)), "untouched");
+        assertEquals(1, bench.bus.counters().handled());
+        assertEquals(ProbeTable.PENDING, bench.table.state(5), "proves nothing");
+    }
+
+    @Test
     void aDamagedSynAckIsDroppedAndProvesNothing() {
         tcp();
         byte[] b = HexFormat.of().parseHex(SYN_ACK);

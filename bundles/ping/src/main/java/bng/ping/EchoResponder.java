@@ -2,6 +2,7 @@ package bng.ping;
 
 import bng.core.api.Checksums;
 import bng.core.api.Frame;
+import bng.core.api.Macs;
 import bng.core.api.OwnedAddresses;
 import bng.core.api.PacketContext;
 import bng.core.api.PacketProcessor;
@@ -12,7 +13,8 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * Answers ICMP echo requests (RFC 792) addressed to an owned IPv4 address, rewriting the request
  * in place into the reply: swap addresses, type 8 to 0, fresh TTL, checksums updated
- * incrementally (RFC 1624). Requests for anything else pass on untouched.
+ * incrementally (RFC 1624). Requests for anything else pass on untouched; requests from a group MAC
+ * or a source that is not unicast are dropped unanswered.
  */
 @Component(immediate = true, property = {
     ProcessorProperties.NAME + "=ping.echo",
@@ -39,6 +41,13 @@ public final class EchoResponder implements PacketProcessor {
         }
         int dst = f.ipv4Dst();
         if (!owned.ownsIpv4(dst)) {
+            return;
+        }
+        // Never a reflector: a reply goes back to the claimed sender, so a group MAC or a source
+        // that is not unicast (RFC 1122 §3.2.1.3: 0/8, 127/8, multicast, class E) is dropped.
+        int first = f.ipv4Src() >>> 24;
+        if (Macs.isMulticast(f.srcMac()) || first == 0 || first == 127 || first >= 224) {
+            ctx.drop();
             return;
         }
         // The ICMP checksum covers the whole message; verify before answering (RFC 792).

@@ -261,4 +261,33 @@ class EchoResponderTest {
         assertEquals(-1, burst[3].outPort());
         assertFalse(bus.counters().processorFailures() > 0);
     }
+
+    /** REQUEST from a group MAC (03:00:00:00:00:0a): answering would send to every member. */
+    static final String GROUP_MAC_SOURCE =
+        "02000000000b03000000000a08004500003c1c4640003f019353c6120002c612"
+        + "00010800012b04d20001101112131415161718191a1b1c1d1e1f202122232425"
+        + "262728292a2b2c2d2e2f";
+    /** REQUEST from 224.0.0.5 (multicast) and from 127.0.0.1: sources a host never answers. */
+    static final String MULTICAST_SOURCE =
+        "02000000000b02000000000a08004500003c1c4640003f017962e0000005c612"
+        + "00010800012b04d20001101112131415161718191a1b1c1d1e1f202122232425"
+        + "262728292a2b2c2d2e2f";
+    static final String LOOPBACK_SOURCE =
+        "02000000000b02000000000a08004500003c1c4640003f01da667f000001c612"
+        + "00010800012b04d20001101112131415161718191a1b1c1d1e1f202122232425"
+        + "262728292a2b2c2d2e2f";
+
+    @Test
+    void requestsFromAGroupMacOrANonUnicastSourceAreDroppedUnanswered() {
+        // Found by the bus fuzzer: the reply went back to whatever the request claimed to come
+        // from, a group MAC included — a reflector for forged requests. RFC 1122 §3.2.1.3: such
+        // sources are discarded.
+        for (String hex : new String[] {GROUP_MAC_SOURCE, MULTICAST_SOURCE, LOOPBACK_SOURCE}) {
+            Frame f = frame(hex);
+            assertEquals(0, run(f), hex);
+            assertEquals(-1, f.outPort());
+            assertArrayEquals(HexFormat.of().parseHex(hex), bytes(f), "the frame must not be touched");
+        }
+        assertEquals(3, bus.counters().handled(), "dropped, not passed on");
+    }
 }

@@ -4,6 +4,7 @@ import bng.core.api.ConfigListener;
 import bng.core.api.Frame;
 import bng.core.api.Mastership;
 import bng.core.api.NeighbourCache;
+import bng.core.api.OwnedAddresses;
 import bng.core.api.PacketContext;
 import bng.core.api.PacketProcessor;
 import bng.core.api.Ports;
@@ -82,6 +83,8 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
     Ports ports;
     @Reference
     Mastership mastership;
+    @Reference
+    OwnedAddresses owned;
 
     private volatile BalancePlan plan = BalancePlan.EMPTY;
     private volatile TargetChooser chooser;
@@ -101,6 +104,7 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
     long unresolved;
     long noRoute;
     long noProxyPort;
+    long martian;
 
     @Activate
     void activate() {
@@ -170,6 +174,15 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
             return;
         }
         int client = f.ipv4Src();
+        // A source bng owns (the VIP itself: a LAND-style loop at the target) or one that is not
+        // unicast (0/8, 127/8, multicast, class E) is forged: a host never sends it (RFC 1122
+        // §3.2.1.3), and a target would answer it at itself or at a group.
+        int first = client >>> 24;
+        if (first == 0 || first == 127 || first >= 224 || owned.ownsIpv4(client)) {
+            martian++;
+            ctx.drop();
+            return;
+        }
         boolean tcp = proto == Frame.PROTO_TCP;
         int flags = tcp ? f.tcpFlags() : 0;
         boolean opens = !tcp || (flags & OPEN_MASK) == SessionTable.TCP_SYN;
@@ -406,5 +419,6 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         out.append(String.format("%-14s %d%n", "unresolved", unresolved));
         out.append(String.format("%-14s %d%n", "no-route", noRoute));
         out.append(String.format("%-14s %d%n", "no-proxy-port", noProxyPort));
+        out.append(String.format("%-14s %d%n", "martian-src", martian));
     }
 }

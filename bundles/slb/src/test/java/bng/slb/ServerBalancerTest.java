@@ -12,6 +12,7 @@ import bng.core.api.TargetHealth;
 import bng.core.config.ConfigParser;
 import bng.core.config.ConfigResult;
 import bng.core.config.Configuration;
+import bng.core.impl.AddressBook;
 import bng.core.impl.Dispatcher;
 import bng.core.impl.AddressBook;
 import bng.core.impl.HealthBoard;
@@ -43,6 +44,8 @@ class ServerBalancerTest {
     static final int NAT_VIP = ip("198.18.0.103");
     static final int FAR_VIP = ip("198.18.0.104");
     static final int CLIENT = ip("198.18.0.16");
+    /** Many clients, from a range holding none of bng's own addresses (those are dropped as forged). */
+    static final int FAR_CLIENTS = ip("198.18.16.0");
 
     /** Network 1 on interface 1 holds targets 1..4; network 2 on interface 2 holds target 5. */
     static final String CONFIG = """
@@ -107,6 +110,9 @@ class ServerBalancerTest {
         balancer.neighbours = neighbours;
         balancer.ports = new PortsAdapter();
         balancer.mastership = new MastershipManager(new AddressBook()); // no vrrp: master
+        AddressBook book = new AddressBook();
+        book.configurationChanged(Configuration.empty(), config(CONFIG));
+        balancer.owned = book;
         balancer.configurationChanged(Configuration.empty(), config(CONFIG));
         bus = new PacketBusManager();
         bus.add(balancer, Map.of(
@@ -274,6 +280,17 @@ class ServerBalancerTest {
     }
 
     @Test
+    void aSourceBngOwnsOrThatIsNotUnicastIsDroppedAsForged() {
+        // Found by the bus fuzzer: a SYN from the VIP to the VIP (or from bng's real address) was
+        // balanced like any client's, so a target would answer itself (LAND).
+        for (int src : new int[] {VIP, ip("198.18.0.2"), ip("224.0.0.5"), ip("127.0.0.1"), 0}) {
+            assertDropped(syn(src, 40000, VIP));
+        }
+        assertEquals(5, balancer.martian);
+        assertEquals(0, sessions.size(), "no session for a forged source");
+    }
+
+    @Test
     void theSameClientStaysOnItsTarget() {
         int first = sendTo(syn(CLIENT, 40000, VIP));
         assertEquals(1, first);
@@ -299,7 +316,7 @@ class ServerBalancerTest {
     void roundRobinSpreadsNewClientsOverTheUpTargets() {
         int[] per = new int[6];
         for (int c = 0; c < 100; c++) {
-            per[sendTo(syn(CLIENT + c, 40000, VIP))]++;
+            per[sendTo(syn(FAR_CLIENTS + c, 40000, VIP))]++;
         }
         assertEquals(50, per[1]);
         assertEquals(50, per[2]);
@@ -419,7 +436,7 @@ class ServerBalancerTest {
         int[] per = new int[3];
         for (int i = 0; i < 1000; i++) {
             int c = i;
-            int t2 = sendTo(syn(CLIENT + 100 + c, 40000, HASH_VIP));
+            int t2 = sendTo(syn(FAR_CLIENTS + c, 40000, HASH_VIP));
             assertTrue(t2 == 1 || t2 == 2, () -> "client " + c + ": " + new StringBuilder().append(show()));
             per[t2]++;
         }

@@ -3,6 +3,8 @@ package bng.core.impl;
 import bng.core.api.Macs;
 import bng.core.api.NeighbourCache;
 import bng.core.api.ShowTopic;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -11,16 +13,23 @@ import java.util.List;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * The neighbour cache: an immutable open-addressing table (int address → MAC, port) behind one
- * volatile field, replaced copy-on-write when a mapping is new or changes. Lookups on the fast path
- * are a probe and no lock; refreshes of an unchanged mapping only touch the entry's timestamp.
- * Capacity is bounded: an ARP flood cannot grow it without bound (when full, the oldest dynamic
- * entry is evicted). IPv6 neighbours live in an {@link Ipv6NeighbourTable} of the same design.
+ * The neighbour cache: an open-addressing table (int address → MAC, port) behind one volatile
+ * field. Lookups on the fast path are a probe and no lock; refreshes of an unchanged mapping only
+ * touch the entry's timestamp. A new address fills a free slot in place (its fields written, then
+ * the slot published by a release store that lookups read with acquire), so learning n neighbours
+ * costs O(n), not a copy of the table each (an ARP flood of on-link senders made that quadratic,
+ * docs/robustness.md), and a neighbour's new MAC on the same port is one atomic store; the table is
+ * rebuilt, at twice the size, only when it is 3/4 full, and copy-on-write when an entry changes
+ * port or kind (static/dynamic) or entries leave. Capacity is bounded: an ARP flood cannot
+ * grow it without bound (when full, the oldest dynamic entry is evicted). IPv6 neighbours live
+ * in an {@link Ipv6NeighbourTable}.
  */
 @Component(service = {NeighbourCache.class, ShowTopic.class}, property = {ShowTopic.TOPIC + "=arp",
     ShowTopic.DESCRIPTION + "=the neighbour cache (ARP and IPv6 neighbour discovery)"})
 public final class NeighbourTable implements NeighbourCache, ShowTopic {
     static final int MAX_ENTRIES = 65_536;
+    private static final VarHandle USED = MethodHandles.arrayElementVarHandle(boolean[].class);
+    private static final VarHandle MAC = MethodHandles.arrayElementVarHandle(long[].class);
 
     /** One generation of the table. Slots: address, mac, port; timestamps are refreshed in place. */
     private static final class Table {
@@ -31,7 +40,8 @@ public final class NeighbourTable implements NeighbourCache, ShowTopic {
         final long[] updated;
         final boolean[] fixed;
         final boolean[] used;
-        final int size;
+        /** Entries in use; grows in place under the table's lock. */
+        int size;
 
         Table(int capacity, int size) {
             int cap = Integer.highestOneBit(Math.max(16, capacity * 2 - 1)) << 1;
@@ -45,12 +55,22 @@ public final class NeighbourTable implements NeighbourCache, ShowTopic {
             this.size = size;
         }
 
+        /** The slot holding {@code a}, or the free slot where it would go. */
         int slot(int a) {
             int i = mix(a) & mask;
-            while (used[i] && addr[i] != a) {
+            while (isUsed(i) && addr[i] != a) {
                 i = (i + 1) & mask;
             }
             return i;
+        }
+
+        /** Acquire: a slot seen in use shows the fields written before it was published. */
+        boolean isUsed(int i) {
+            return (boolean) USED.getAcquire(used, i);
+        }
+
+        boolean hasRoomInPlace() {
+            return size + 1 <= (mask + 1) / 4 * 3;
         }
     }
 
@@ -81,6 +101,9 @@ public final class NeighbourTable implements NeighbourCache, ShowTopic {
         }
         return Arrays.copyOf(out, n);
     }
+    /** For tests: how many times the table was copied, and how many entries went in in place. */
+    long rebuilds;
+    long insertedInPlace;
 
     private static int mix(int a) {
         int h = a * 0x9E3779B9;
@@ -91,7 +114,7 @@ public final class NeighbourTable implements NeighbourCache, ShowTopic {
     public long lookupIpv4(int address) {
         Table t = table;
         int i = t.slot(address);
-        return t.used[i] ? t.mac[i] : -1;
+        return t.isUsed(i) ? (long) MAC.getAcquire(t.mac, i) : -1;
     }
 
     @Override
@@ -105,7 +128,7 @@ public final class NeighbourTable implements NeighbourCache, ShowTopic {
     public int portOfIpv4(int address) {
         Table t = table;
         int i = t.slot(address);
-        return t.used[i] ? t.port[i] : -1;
+        return t.isUsed(i) ? t.port[i] : -1;
     }
 
     @Override
@@ -142,11 +165,32 @@ public final class NeighbourTable implements NeighbourCache, ShowTopic {
         long now = System.currentTimeMillis();
         Table t = table;
         int i = t.slot(address);
-        if (t.used[i] && t.mac[i] == mac && t.port[i] == port && (t.fixed[i] || !isStatic)) {
+        if (t.isUsed(i) && t.mac[i] == mac && t.port[i] == port && (t.fixed[i] || !isStatic)) {
             t.updated[i] = now; // the common case: a refresh, no new generation
             return;
         }
         synchronized (this) {
+            t = table;
+            i = t.slot(address);
+            if (t.isUsed(i) && t.port[i] == port && t.fixed[i] == isStatic) {
+                // A neighbour moved to another MAC on the same port (gratuitous ARP): one atomic
+                // store, so a flood of moves costs no copies either.
+                MAC.setRelease(t.mac, i, mac);
+                t.updated[i] = now;
+                return;
+            }
+            if (!t.isUsed(i) && t.hasRoomInPlace() && t.size < MAX_ENTRIES) {
+                // A new address: fill the free slot, then publish it (release) for the lookups.
+                t.addr[i] = address;
+                t.mac[i] = mac;
+                t.port[i] = port;
+                t.updated[i] = now;
+                t.fixed[i] = isStatic;
+                USED.setRelease(t.used, i, true);
+                t.size++;
+                insertedInPlace++;
+                return;
+            }
             List<long[]> rows = rows(table);
             rows.removeIf(r -> (int) r[0] == address);
             if (rows.size() >= MAX_ENTRIES) {
@@ -154,13 +198,14 @@ public final class NeighbourTable implements NeighbourCache, ShowTopic {
             }
             rows.add(new long[] {address, mac, port, now, isStatic ? 1 : 0});
             table = build(rows);
+            rebuilds++;
         }
     }
 
     private static List<long[]> rows(Table t) {
         List<long[]> rows = new ArrayList<>(t.size + 1);
         for (int i = 0; i <= t.mask; i++) {
-            if (t.used[i]) {
+            if (t.isUsed(i)) {
                 rows.add(new long[] {t.addr[i], t.mac[i], t.port[i], t.updated[i], t.fixed[i] ? 1 : 0});
             }
         }
