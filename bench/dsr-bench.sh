@@ -4,11 +4,12 @@
 # the C generator bench/flood/flood.c in the router's namespace pinned to CPU0, and for each variant
 #   bridge  the same flood straight to t1's MAC and address, no balancer (the kernel's ceiling)
 #   pcap    bng with examples/dsr.conf, interface 1 `access pcap` (libpcap through FFM)
-#   raw     bng with examples/dsr.conf as it is, `access raw` (the default driver)
+#   ring    bng with examples/dsr.conf as it is, `access raw`: the AF_PACKET ring, TPACKET_V3
+#   ring-v2 the same with -Dbng.ring.version=2 (TPACKET_V2 slots: a wake-up per frame)
 # bng runs pinned to CPU1 (taskset). Forwarded frames are counted at the targets' bridge ports
 # (veth tx counters, bridge side) over WINDOW seconds after WARMUP seconds of flood. One table.
 #
-#   bench/dsr-bench.sh [VARIANTS...]        default: bridge pcap raw
+#   bench/dsr-bench.sh [VARIANTS...]        default: bridge pcap ring ring-v2
 # Environment: RUNS (repetitions, median reported; 1), RATE (fixed-rate pps for the CPU table;
 # 100000, 0 skips it), WARMUP (3), WINDOW (8), LATENCY (1: ping/TCP-connect medians of 100).
 # Needs root, gcc, nginx, nft, and a built tree (mvn install -DskipTests). Not part of the tests.
@@ -16,7 +17,7 @@ set -uo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 
 variants=("$@")
-(( ${#variants[@]} )) || variants=(bridge pcap raw)
+(( ${#variants[@]} )) || variants=(bridge pcap ring ring-v2)
 RUNS=${RUNS:-1} RATE=${RATE:-100000} WARMUP=${WARMUP:-3} WINDOW=${WINDOW:-8} LATENCY=${LATENCY:-1}
 P=bngb$(( $$ % 10000 ))
 FLOOD_SRC=198.18.0.50 VIP=198.18.0.100 T1=198.18.0.11
@@ -41,17 +42,20 @@ trap 'exit 130' INT TERM
 
 in_ns() { local ns=$1; shift; ip netns exec "$P$ns" "$@"; }
 stat_of() { in_ns sw cat "/sys/class/net/v$P$1/statistics/$2"; }
-# offered (router → bridge), forwarded (bridge → t1 + t2), bng CPU ticks, GC pauses so far
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# offered (router → bridge), forwarded (bridge → t1 + t2), bng CPU ticks, GC pauses so far,
+# CPU ticks of everything else on the machine (other workloads distort results: pitfall 15)
 snapshot() {
-  local cpu=0 gcs=0
+  local cpu=0 gcs=0 busy
   if [[ -n $bng_pid ]]; then
-    cpu=$(awk '{print $14 + $15}' "/proc/$bng_pid/stat" 2>/dev/null || echo 0)
+    cpu=$(ticks "$bng_pid")
     gcs=$(grep -c 'Pause' "$work/gc.log" 2>/dev/null); gcs=${gcs:-0}
   fi
-  echo "$(stat_of rt rx_packets) $(( $(stat_of t1 tx_packets) + $(stat_of t2 tx_packets) )) $cpu $gcs"
+  busy=$(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat)
+  echo "$(stat_of rt rx_packets) $(( $(stat_of t1 tx_packets) + $(stat_of t2 tx_packets) )) $cpu $gcs $((busy - cpu - $(ticks "$1")))"
 }
 
-# flood DSTMAC DSTIP PPS: WARMUP s, then the measured WINDOW; prints "offered fwd cpu% us/pkt gcs"
+# flood DSTMAC DSTIP PPS: WARMUP s, then the measured WINDOW; prints "offered fwd cpu% us/pkt gcs others%"
 flood() {
   local mac=$1 ip=$2 pps=$3 a b hz seconds
   hz=$(getconf CLK_TCK)
@@ -59,21 +63,21 @@ flood() {
     > "$work/flood.out" 2>&1 &
   local gen=$!
   sleep "$WARMUP"
-  read -r -a a <<< "$(snapshot)"
+  read -r -a a <<< "$(snapshot "$gen")"
   sleep "$WINDOW"
-  read -r -a b <<< "$(snapshot)"
+  read -r -a b <<< "$(snapshot "$gen")"
   wait "$gen"
   seconds=$WINDOW
   awk -v o=$((b[0] - a[0])) -v f=$((b[1] - a[1])) -v c=$((b[2] - a[2])) -v g=$((b[3] - a[3])) \
-      -v s="$seconds" -v hz="$hz" 'BEGIN {
+      -v x=$((b[4] - a[4])) -v s="$seconds" -v hz="$hz" 'BEGIN {
     cpu = c / hz / s * 100; us = (f > 0) ? c / hz * 1e6 / f : 0
-    printf "%d %d %.1f %.2f %d\n", o / s, f / s, cpu, us, g }'
+    printf "%d %d %.1f %.2f %d %.0f\n", o / s, f / s, cpu, us, g, x / hz / s * 100 }'
 }
 
-start_bng() {   # start_bng ACCESS: bng with examples/dsr.conf, interface 1 through ACCESS, on CPU1
+start_bng() {   # start_bng ACCESS [JVM OPTIONS]: bng with examples/dsr.conf, interface 1 through ACCESS, on CPU1
   sed "s/access raw/access $1/" examples/dsr.conf > "$work/dsr-$1.conf"
   mkdir -p "$BNG_RUN_DIR"
-  ip netns exec "${P}lb" env BNG_RUN_DIR="$BNG_RUN_DIR" BNG_JAVA_OPTS="-Xlog:gc:file=$work/gc.log" \
+  ip netns exec "${P}lb" env BNG_RUN_DIR="$BNG_RUN_DIR" BNG_JAVA_OPTS="-Xlog:gc:file=$work/gc.log ${2:-}" \
     taskset -c 1 bin/bng -f -c "$work/dsr-$1.conf" start > "$work/bng-$1.log" 2>&1 &
   bng_pid=$!
   local i up
@@ -99,9 +103,10 @@ stop_bng() {
   rm -f "$work/gc.log"
 }
 
-median() { sort -g | awk '{v[NR] = $1} END {print (NR ? v[int((NR + 1) / 2)] : "-")}'; }
+# "median/p99" of numbers on stdin
+median() { sort -g | awk '{v[NR] = $1} END {if (!NR) print "-"; else printf "%.3f/%.3f\n", v[int((NR + 1) / 2)], v[int(NR * 0.99 + 0.999)]}'; }
 
-# latency DSTIP: "ping-median tcp-connect-median" in ms, 100 samples each
+# latency DSTIP: "ping tcp-connect" in ms (median/p99), 100 samples each
 latency() {
   local ping tcp
   ping=$(in_ns rt ping -n -c 100 -i 0.01 -W 1 -I 198.18.0.20 "$1" 2>/dev/null \
@@ -122,11 +127,14 @@ gcc -O2 -Wall -o "$work/flood" bench/flood/flood.c || exit 1
 bin/seed-net up "$P" "$work/net" --flood-sink "$FLOOD_SRC" || exit 1
 
 declare -A sat fixed lat
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 for v in "${variants[@]}"; do
   case $v in
     bridge) mac=$T1_MAC ip=$T1 ;;
-    pcap|raw) mac=$LB_MAC ip=$VIP; start_bng "$v" || exit 1 ;;
-    *) echo "dsr-bench: unknown variant $v (bridge, pcap, raw)" >&2; exit 2 ;;
+    pcap) mac=$LB_MAC ip=$VIP; start_bng pcap || exit 1 ;;
+    ring) mac=$LB_MAC ip=$VIP; start_bng raw || exit 1 ;;
+    ring-v2) mac=$LB_MAC ip=$VIP; start_bng raw -Dbng.ring.version=2 || exit 1 ;;
+    *) echo "dsr-bench: unknown variant $v (bridge, pcap, ring, ring-v2)" >&2; exit 2 ;;
   esac
   echo "== $v: saturation flood (${WARMUP} s warm-up, ${WINDOW} s window, runs: $RUNS)"
   sat[$v]=$(row "$v" "$mac" "$ip" 0)
@@ -142,34 +150,35 @@ for v in "${variants[@]}"; do
 done
 
 echo
-echo "DSR forwarding, $(nproc) CPUs, generator on CPU0, bng on CPU1; $(date -u '+%F %T') UTC"
-echo "saturation: offered = generator frames into the bridge, forwarded = frames the bridge gave t1+t2"
-printf '| %-7s | %12s | %14s | %9s | %14s | %12s | %11s |\n' variant "offered pps" "forwarded pps" "fwd/offer" "bng CPU (1 core)" "µs CPU/pkt" "GC pauses"
-printf '|---------|-------------:|---------------:|----------:|-----------------:|-------------:|------------:|\n'
+echo "DSR forwarding, $(nproc) CPUs, generator on CPU0, bng on CPU1; $(date -u '+%F %T') UTC; load average before: $load0"
+echo "saturation: offered = generator frames into the bridge, forwarded = frames the bridge gave t1+t2;"
+echo "other CPU = CPU time on the machine not charged to bng or the generator (other workloads and softirq work), % of one core (of 200)"
+printf '| %-7s | %12s | %14s | %9s | %14s | %12s | %11s | %9s |\n' variant "offered pps" "forwarded pps" "fwd/offer" "bng CPU (1 core)" "µs CPU/pkt" "GC pauses" "other CPU"
+printf '|---------|-------------:|---------------:|----------:|-----------------:|-------------:|------------:|----------:|\n'
 for v in "${variants[@]}"; do
-  read -r o f c u g <<< "${sat[$v]}"
+  read -r o f c u g x <<< "${sat[$v]}"
   [[ $v == bridge ]] && c=- u=- g=-
-  printf '| %-7s | %12s | %14s | %8.1f%% | %16s | %12s | %11s |\n' "$v" "$o" "$f" "$(awk -v f="$f" -v o="$o" 'BEGIN{print o ? 100 * f / o : 0}')" "$c%" "$u" "$g"
+  printf '| %-7s | %12s | %14s | %8.1f%% | %16s | %12s | %11s | %8s%% |\n' "$v" "$o" "$f" "$(awk -v f="$f" -v o="$o" 'BEGIN{print o ? 100 * f / o : 0}')" "$c%" "$u" "$g" "$x"
 done
 if (( RATE > 0 )); then
   echo
   echo "fixed rate: $RATE pps offered"
-  printf '| %-7s | %12s | %14s | %9s | %16s | %12s | %11s |\n' variant "offered pps" "forwarded pps" "loss" "bng CPU (1 core)" "µs CPU/pkt" "GC pauses"
-  printf '|---------|-------------:|---------------:|----------:|-----------------:|-------------:|------------:|\n'
+  printf '| %-7s | %12s | %14s | %9s | %16s | %12s | %11s | %9s |\n' variant "offered pps" "forwarded pps" "loss" "bng CPU (1 core)" "µs CPU/pkt" "GC pauses" "other CPU"
+  printf '|---------|-------------:|---------------:|----------:|-----------------:|-------------:|------------:|----------:|\n'
   for v in "${variants[@]}"; do
-    read -r o f c u g <<< "${fixed[$v]}"
+    read -r o f c u g x <<< "${fixed[$v]}"
     [[ $v == bridge ]] && c=- u=- g=-
-    printf '| %-7s | %12s | %14s | %8.2f%% | %16s | %12s | %11s |\n' "$v" "$o" "$f" "$(awk -v f="$f" -v o="$o" 'BEGIN{print o ? 100 * (o - f) / o : 0}')" "$c%" "$u" "$g"
+    printf '| %-7s | %12s | %14s | %8.2f%% | %16s | %12s | %11s | %8s%% |\n' "$v" "$o" "$f" "$(awk -v f="$f" -v o="$o" 'BEGIN{print o ? 100 * (o - f) / o : 0}')" "$c%" "$u" "$g" "$x"
   done
 fi
 if (( LATENCY )); then
   echo
-  echo "latency at light load, median of 100 (ms): bridge = straight to t1; bng = through the VIP"
+  echo "latency at light load, 100 samples, median/p99 (ms): bridge = straight to t1; bng = through the VIP"
   echo "(ping to the VIP is answered by bng itself; TCP connect: SYN through bng, SYN-ACK straight back)"
-  printf '| %-7s | %10s | %16s |\n' variant "ping" "TCP connect"
-  printf '|---------|-----------:|-----------------:|\n'
+  printf '| %-7s | %14s | %16s |\n' variant "ping" "TCP connect"
+  printf '|---------|---------------:|-----------------:|\n'
   for v in "${variants[@]}"; do
     read -r pg tc <<< "${lat[$v]}"
-    printf '| %-7s | %10s | %16s |\n' "$v" "$pg" "$tc"
+    printf '| %-7s | %14s | %16s |\n' "$v" "$pg" "$tc"
   done
 fi
