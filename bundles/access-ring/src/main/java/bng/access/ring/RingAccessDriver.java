@@ -19,9 +19,12 @@ import org.osgi.service.component.annotations.Component;
  * port (packet-io.md §4). The libpcap driver keeps {@code access pcap}.
  *
  * <p>Ring layout, chosen by system properties (JVM options, e.g. through {@code BNG_JAVA_OPTS}):
- * {@code bng.ring.version} 3 (default: TPACKET_V3 blocks, the kernel wakes us once per block,
- * retired when full or after {@code bng.ring.blockTimeoutMs}, default 1, the kernel's minimum) or
- * 2 (TPACKET_V2: a wake-up per frame, the latency layout). docs/benchmarks.md has both measured.
+ * {@code bng.ring.version} 2 (the default: TPACKET_V2 slots, a wake-up per frame when the port
+ * thread sleeps, none while it is busy) or 3 (TPACKET_V3 blocks, the kernel wakes us once per
+ * block, retired when full or after {@code bng.ring.blockTimeoutMs}, default 1, the kernel's
+ * minimum). V2 is the default because V3's block timeout adds about a millisecond to every
+ * request at light load while the CPU per packet measured the same within noise
+ * (docs/benchmarks.md, bench/dsr-bench.sh).
  */
 @Component(service = AccessDriver.class, property = AccessDriver.ACCESS + "=raw")
 public final class RingAccessDriver implements AccessDriver {
@@ -37,7 +40,7 @@ public final class RingAccessDriver implements AccessDriver {
     private final int blockTimeoutMs;
 
     public RingAccessDriver() {
-        this(Integer.getInteger("bng.ring.version", 3), Integer.getInteger("bng.ring.blockTimeoutMs", 1));
+        this(Integer.getInteger("bng.ring.version", 2), Integer.getInteger("bng.ring.blockTimeoutMs", 1));
     }
 
     RingAccessDriver(int version, int blockTimeoutMs) {
