@@ -130,7 +130,7 @@ echo "== building the generator and the seed's network (prefix $P)"
 gcc -O2 -Wall -o "$work/flood" bench/flood/flood.c || exit 1
 bin/seed-net up "$P" "$work/net" --flood-sink "$FLOOD_SRC" || exit 1
 
-declare -A sat fixed lat
+declare -A sat fixed lat drops
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 for v in "${variants[@]}"; do
   case $v in
@@ -150,7 +150,14 @@ for v in "${variants[@]}"; do
     echo "== $v: latency (ping and TCP connect, 100 each, light load)"
     if [[ $v == bridge ]]; then lat[$v]=$(latency "$T1"); else lat[$v]=$(latency "$VIP"); fi
   fi
-  [[ $v == bridge ]] || stop_bng
+  if [[ $v != bridge ]]; then
+    # Where frames were lost, over the whole variant: the driver's counters (show interfaces:
+    # received, sent, dropped = ring/kernel drops + cut + failed sends) and the kernel's drops on
+    # bng's interface (tx: veth could not take a frame bng sent).
+    drops[$v]="$(printf 'show interfaces\n' | in_ns lb env BNG_RUN_DIR="$BNG_RUN_DIR" bin/bng control 2>/dev/null \
+      | awk '$2 == "eth0" {print $6, $7, $8}') $(in_ns lb cat /sys/class/net/eth0/statistics/tx_dropped)"
+    stop_bng
+  fi
 done
 
 echo
@@ -175,6 +182,15 @@ if (( RATE > 0 )); then
     printf '| %-7s | %12s | %14s | %8.2f%% | %16s | %12s | %11s | %11s%% |\n' "$v" "$o" "$f" "$(awk -v f="$f" -v o="$o" 'BEGIN{print o ? 100 * (o - f) / o : 0}')" "$c%" "$u" "$g" "$x"
   done
 fi
+echo
+echo "bng's counters over each whole variant (all floods and probes): driver received/sent/dropped, kernel tx drops on eth0"
+printf '| %-7s | %12s | %12s | %12s | %12s |\n' variant received sent "driver drops" "eth0 tx drops"
+printf '|---------|-------------:|-------------:|-------------:|-------------:|\n'
+for v in "${variants[@]}"; do
+  [[ $v == bridge ]] && continue
+  read -r r t d k <<< "${drops[$v]}"
+  printf '| %-7s | %12s | %12s | %12s | %12s |\n' "$v" "$r" "$t" "$d" "$k"
+done
 if (( LATENCY )); then
   echo
   echo "latency at light load, 100 samples, median/p99 (ms): bridge = straight to t1; bng = through the VIP"
