@@ -22,8 +22,8 @@ import org.osgi.service.component.annotations.Component;
  * {@code bng.ring.version} 2 (the default: TPACKET_V2 slots, a wake-up per frame when the port
  * thread sleeps, none while it is busy) or 3 (TPACKET_V3 blocks, the kernel wakes us once per
  * block, retired when full or after {@code bng.ring.blockTimeoutMs}, default 1, the kernel's
- * minimum). V2 is the default because V3's block timeout adds about a millisecond to every
- * request at light load while the CPU per packet measured the same within noise
+ * minimum). V2 is the default because V3's block timeout adds up to a millisecond to every
+ * request at light load; V3 costs less CPU per packet at a steady high rate
  * (docs/benchmarks.md, bench/dsr-bench.sh).
  */
 @Component(service = AccessDriver.class, property = AccessDriver.ACCESS + "=raw")
