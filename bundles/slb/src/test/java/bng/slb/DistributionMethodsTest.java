@@ -73,6 +73,7 @@ class DistributionMethodsTest {
         }
         balancer = new ServerBalancer();
         balancer.mastership = new bng.core.impl.MastershipManager(new bng.core.impl.AddressBook()); // no vrrp: master
+        balancer.owned = new bng.core.impl.AddressBook(); // no source the balancer must refuse as its own
         balancer.sessions = sessions;
         balancer.health = health;
         balancer.neighbours = neighbours;

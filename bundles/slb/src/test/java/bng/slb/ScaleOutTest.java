@@ -78,6 +78,7 @@ class ScaleOutTest {
                 health.report(t, TargetHealth.UP, "test");
             }
             balancer.mastership = new bng.core.impl.MastershipManager(new bng.core.impl.AddressBook()); // no vrrp: master
+            balancer.owned = new bng.core.impl.AddressBook(); // no source the balancer must refuse as its own
             balancer.sessions = new SessionStore(2 * FLOWS);
             balancer.health = health;
             balancer.neighbours = neighbours;

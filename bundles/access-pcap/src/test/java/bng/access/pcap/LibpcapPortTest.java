@@ -87,7 +87,7 @@ public class LibpcapPortTest {
 
     @Test
     void framesTravelBothWaysWithArpEchoAndPartialChecksums() throws Exception {
-        LibpcapPort port = open(new RawAccessDriver());
+        LibpcapPort port = open(new PcapAccessDriver());
         assertEquals(HOST_MAC, port.mac());
 
         Process ping = new ProcessBuilder("ip", "netns", "exec", NS, "ping", "-n", "-c", "5", "-i", "0.2", "-W", "1",
@@ -157,7 +157,7 @@ public class LibpcapPortTest {
 
     @Test
     void receivingAllocatesNothingPerFrame() throws Exception {
-        LibpcapPort port = open(new RawAccessDriver());
+        LibpcapPort port = open(new PcapAccessDriver());
         sh("ip", "-n", NS, "neigh", "replace", "198.18.200.1", "lladdr", Macs.format(HOST_MAC), "dev", PEER);
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         // Warm-up: C2 compiles the receive path (interpreted and C1 code may allocate for a downcall).
@@ -208,7 +208,7 @@ public class LibpcapPortTest {
 
     @Test
     void aPortWhoseInterfaceVanishesFailsOnceWithIOException() throws Exception {
-        LibpcapPort port = open(new RawAccessDriver());
+        LibpcapPort port = open(new PcapAccessDriver());
         sh("ip", "link", "del", HOST);
         IOException e = assertThrows(IOException.class, () -> {
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
@@ -223,7 +223,7 @@ public class LibpcapPortTest {
 
     @Test
     void aMissingInterfaceIsNamed() {
-        IOException e = assertThrows(IOException.class, () -> new RawAccessDriver().open("bngnosuch7"));
+        IOException e = assertThrows(IOException.class, () -> new PcapAccessDriver().open("bngnosuch7"));
         assertEquals("interface bngnosuch7 does not exist", e.getMessage());
         assertEquals("no permission to capture on eth0: bng needs root or CAP_NET_RAW",
             LibpcapAccessDriver.activationError("eth0", Libpcap.ERROR_PERM_DENIED, "socket: Operation not permitted"));
@@ -290,7 +290,7 @@ public class LibpcapPortTest {
     @Test
     void openingThePortLetsEveryMulticastFrameInForNeighbourDiscovery() throws Exception {
         assertTrue(!AllMulticast.isOn(HOST), "a fresh veth has IFF_ALLMULTI off");
-        open(new RawAccessDriver());
+        open(new PcapAccessDriver());
         assertTrue(AllMulticast.isOn(HOST), "solicited-node groups bng's kernel never joined must reach the capture");
     }
 

@@ -114,21 +114,23 @@ public final class NeighbourTable implements NeighbourCache, ShowTopic {
     public long lookupIpv4(int address) {
         Table t = table;
         int i = t.slot(address);
-        return t.isUsed(i) ? (long) MAC.getAcquire(t.mac, i) : -1;
+        // slot() may have stopped at a free slot that an insert of another address fills right
+        // after: check that the slot, now seen in use, holds this address.
+        return t.isUsed(i) && t.addr[i] == address ? (long) MAC.getAcquire(t.mac, i) : -1;
     }
 
     @Override
     public long updatedIpv4(int address) {
         Table t = table;
         int i = t.slot(address);
-        return t.used[i] ? t.updated[i] : -1;
+        return t.isUsed(i) && t.addr[i] == address ? t.updated[i] : -1;
     }
 
     @Override
     public int portOfIpv4(int address) {
         Table t = table;
         int i = t.slot(address);
-        return t.isUsed(i) ? t.port[i] : -1;
+        return t.isUsed(i) && t.addr[i] == address ? t.port[i] : -1;
     }
 
     @Override
@@ -165,7 +167,7 @@ public final class NeighbourTable implements NeighbourCache, ShowTopic {
         long now = System.currentTimeMillis();
         Table t = table;
         int i = t.slot(address);
-        if (t.isUsed(i) && t.mac[i] == mac && t.port[i] == port && (t.fixed[i] || !isStatic)) {
+        if (t.isUsed(i) && t.addr[i] == address && t.mac[i] == mac && t.port[i] == port && (t.fixed[i] || !isStatic)) {
             t.updated[i] = now; // the common case: a refresh, no new generation
             return;
         }

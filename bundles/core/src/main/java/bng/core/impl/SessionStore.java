@@ -524,11 +524,23 @@ public final class SessionStore implements SessionTable, ConfigListener {
      * only if the claimer stalls for milliseconds: the caller then sees -1 and drops one packet),
      * or -1 when the session went meanwhile.
      */
+    /** How long an insert waits for another thread to publish the session it claimed first. */
+    private static final long PUBLISH_WAIT_NANOS = 100_000_000L;
+
     private static int published(Table t, int i, long key) {
-        for (int spin = 0; spin < 1 << 14 && targetAt(t, i) < 0; spin++) {
+        // The inserting thread is between claiming the key and publishing the target: wait for it,
+        // by time rather than by count, since on a loaded machine it may be descheduled for a while.
+        long deadline = 0;
+        for (int spin = 0; targetAt(t, i) < 0; spin++) {
             if (spin < 1 << 8) {
                 Thread.onSpinWait();
             } else {
+                long now = System.nanoTime();
+                if (deadline == 0) {
+                    deadline = now + PUBLISH_WAIT_NANOS;
+                } else if (now > deadline) {
+                    break;
+                }
                 Thread.yield();
             }
             if ((long) KEYS.getAcquire(t.keys, i) != key) {
