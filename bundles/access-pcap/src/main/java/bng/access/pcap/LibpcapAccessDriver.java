@@ -1,5 +1,7 @@
 package bng.access.pcap;
 
+import bng.core.access.AllMulticast;
+import bng.core.access.Offloads;
 import bng.core.access.AccessDriver;
 import bng.core.access.AccessPort;
 import bng.core.api.Macs;

@@ -1,5 +1,6 @@
 package bng.access.pcap;
 
+import bng.core.access.AllMulticast;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,5 +1,7 @@
 package bng.access.ring;
 
+import bng.core.access.AllMulticast;
+import bng.core.access.Offloads;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
@@ -98,6 +100,7 @@ public final class RingAccessDriver implements AccessDriver {
                 layout = "TPACKET_V2, " + size / frameSize + " x " + frameSize + " B slots";
             }
             Offloads.disableReceiveMerging(name);
+            AllMulticast.enable(name); // IPv6 neighbour discovery's solicited-node groups
             bind(fd, ifindex, name);
             LOG.log(System.Logger.Level.INFO, "{0}: AF_PACKET ring open ({1})", name, layout);
             return new RingPort(name, ifindex, mac, fd, ring, rx, layout);

@@ -1,4 +1,4 @@
-package bng.access.ring;
+package bng.core.access;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,16 +9,16 @@ import java.util.concurrent.TimeUnit;
  * Receive merging off before a port opens. GRO/LRO hand the capture frames larger than the MTU
  * (segments merged by the kernel or the NIC), which bng could not send on again
  * (packet-io.md pitfall 10). There is no sysfs view of these features, so this runs
- * {@code ethtool}; a port that cannot be made safe is not opened. (The same check as access-pcap's:
- * modules share only core's API, and this is too small to be core's business.)
+ * {@code ethtool}; a port that cannot be made safe is not opened. In core so that every driver of
+ * real interfaces (raw, pcap) shares one implementation.
  */
-final class Offloads {
+public final class Offloads {
     private static final System.Logger LOG = System.getLogger(Offloads.class.getName());
     private static final long TIMEOUT_SECONDS = 5;
 
     private Offloads() {}
 
-    static void disableReceiveMerging(String name) throws IOException {
+    public static void disableReceiveMerging(String name) throws IOException {
         String command = "ethtool -K " + name + " gro off lro off";
         Result set = run(List.of("ethtool", "-K", name, "gro", "off", "lro", "off"), command);
         if (set.exit == 0) {
@@ -36,7 +36,7 @@ final class Offloads {
             + "` said: " + set.output.strip() + "; run it by hand and start again");
     }
 
-    static boolean isOff(String features, String feature) {
+    public static boolean isOff(String features, String feature) {
         for (String line : features.split("\n")) {
             String l = line.strip();
             if (l.startsWith(feature + ":")) {

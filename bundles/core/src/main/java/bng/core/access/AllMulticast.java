@@ -1,4 +1,4 @@
-package bng.access.pcap;
+package bng.core.access;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,15 +15,15 @@ import java.util.concurrent.TimeUnit;
  * allmulticast on} (IFF_ALLMULTI) lets them all in. Best effort: an interface that refuses keeps
  * working for IPv4 and unicast IPv6, and the warning says what to run.
  */
-final class AllMulticast {
+public final class AllMulticast {
     private static final System.Logger LOG = System.getLogger(AllMulticast.class.getName());
     /** IFF_ALLMULTI in /sys/class/net/NAME/flags (linux/if.h). */
-    static final int IFF_ALLMULTI = 0x200;
+    public static final int IFF_ALLMULTI = 0x200;
     private static final long TIMEOUT_SECONDS = 5;
 
     private AllMulticast() {}
 
-    static void enable(String name) {
+    public static void enable(String name) {
         if (isOn(name)) {
             return;
         }
@@ -59,7 +59,7 @@ final class AllMulticast {
         }
     }
 
-    static boolean isOn(String name) {
+    public static boolean isOn(String name) {
         try {
             String flags = Files.readString(Path.of("/sys/class/net", name, "flags")).strip();
             return (Integer.decode(flags) & IFF_ALLMULTI) != 0;

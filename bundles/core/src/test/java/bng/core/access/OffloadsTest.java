@@ -1,4 +1,4 @@
-package bng.access.pcap;
+package bng.core.access;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
