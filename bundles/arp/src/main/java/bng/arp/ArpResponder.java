@@ -35,7 +35,7 @@ import org.osgi.service.component.annotations.Reference;
  * <p>Only on-link senders are learnt: an address inside an enabled network whose interface is the
  * port the frame came in on (the check Linux makes by routing the sender back, {@code arp_process}).
  * Otherwise a host on one segment could move a target of another segment to its port, or fill the
- * cache with addresses bng can never reach (found by the bus fuzzer, docs/robustness.md).
+ * cache with addresses bng can never reach (found by the bus fuzzer, docs/reliability.md).
  */
 @Component(immediate = true, service = {PacketProcessor.class, ConfigListener.class}, property = {
     ProcessorProperties.NAME + "=arp.responder",

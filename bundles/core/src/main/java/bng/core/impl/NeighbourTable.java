@@ -18,7 +18,7 @@ import org.osgi.service.component.annotations.Component;
  * touch the entry's timestamp. A new address fills a free slot in place (its fields written, then
  * the slot published by a release store that lookups read with acquire), so learning n neighbours
  * costs O(n), not a copy of the table each (an ARP flood of on-link senders made that quadratic,
- * docs/robustness.md), and a neighbour's new MAC on the same port is one atomic store; the table is
+ * docs/reliability.md), and a neighbour's new MAC on the same port is one atomic store; the table is
  * rebuilt, at twice the size, only when it is 3/4 full, and copy-on-write when an entry changes
  * port or kind (static/dynamic) or entries leave. Capacity is bounded: an ARP flood cannot
  * grow it without bound (when full, the oldest dynamic entry is evicted). IPv6 neighbours live

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Hostile input on real wires (issue 10, items 2 and 3): the seed's DSR setup with a small session
  * table, a malformed-packet corpus injected raw from the router's namespace while clients curl the
  * VIP, then a spoofed SYN flood that fills the table and an ARP flood. Figures go to
- * docs/robustness.md; each test prints its own.
+ * docs/reliability.md; each test prints its own.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostilePacketsTest {
@@ -349,7 +349,7 @@ class HostilePacketsTest {
                 Craft.tcp(src, VIP, 1024 + i % 60000, 80, SYN, i))));
         }
         long t0 = System.nanoTime();
-        // Paced at about 10,000 a second: unpaced, the sender outruns libpcap's ring (docs/robustness.md)
+        // Paced at about 10,000 a second: unpaced, the sender outruns libpcap's ring (docs/reliability.md)
         // and the kernel drops what the table should refuse.
         RawSender.send(net.router, "eth0", tmp, "synflood", syns, 1, 100, 10);
         long floodEnd = System.nanoTime();
