@@ -72,6 +72,9 @@ class ScaleOutBgpTest {
             }
             started.forEach((k, r) -> assertEquals(0, r.exit(), "node " + k + " start: " + r.out() + log(k)));
             awaitNextHops(NODES, 60);
+            // A node announces once one target is up; the tests need every node to see both up,
+            // or a node still waiting for t2's first check sends t2's clients to t1.
+            awaitShowBgp("1\\s+198\\.18\\.1\\.100/32\\s+announced\\s+targets up: 1,2", 30);
         } catch (Throwable t) {
             down();
             throw t;
@@ -363,6 +366,11 @@ class ScaleOutBgpTest {
     @Test
     @Order(4)
     void targetLossMovesItsClientsAndLosingEveryTargetWithdrawsTheVipOnEveryNode() throws Exception {
+        // Start from the Maglev choice itself: sessions left by earlier tests (a node's restart,
+        // its adopted flows) may bind a client elsewhere, and the end of this test compares with it.
+        for (int k = 1; k <= NODES; k++) {
+            control(k, "clear sessions\n");
+        }
         Map<String, String> before = new HashMap<>();
         for (int c = 0; c < CLIENTS; c++) {
             before.put(client(c), get(client(c)));
