@@ -24,6 +24,9 @@ import bng.core.api.SessionTable;
  * incrementally (RFC 1624), the ICMP checksum is verified first and recomputed last (an ICMP
  * error quotes at most 576 bytes: bounded work, and these are rare).
  *
+ * <p>And the other way, for NAT and proxy flows: an error from the target's side about a packet bng
+ * translated toward the target is translated back and sent to the client ({@link #toClient}).
+ *
  * <p>An error that does not quote a TCP/UDP datagram from a VIP passes on untouched (it is not
  * about a balanced flow); one about a flow bng has no session for is dropped and counted. No
  * allocation, no lock: called from {@link ServerBalancer#process} on the port thread.
@@ -34,6 +37,8 @@ final class IcmpSteering {
     static final int PARAMETER_PROBLEM = 12;
 
     long steered;
+    /** Errors from the target side about a client's translated packet, sent on to the client. */
+    long toClients;
     long noSession;
     long badChecksum;
     long unresolved;
@@ -67,6 +72,9 @@ final class IcmpSteering {
         int cport = f.u16(ql4 + 2);
         int s = p.match(vip, vport, qproto);
         if (s < 0 || f.ipv4Dst() != vip) {
+            if (p.replyKey.length > 0 && f.dstMac() == ctx.inPortMac()) {
+                toClient(ctx, f, p, sessions, neighbours, ports, q, ql4, qproto);
+            }
             return; // not an error about something a VIP sent
         }
         if (Checksums.fold(Checksums.sum(f.data(), icmp, end - icmp, 0)) != 0xffff) {
@@ -128,6 +136,102 @@ final class IcmpSteering {
         f.setSrcMac(srcMac);
         steered++;
         ctx.send(out);
+    }
+
+    /**
+     * The other direction, NAT and proxy only: an error about a packet bng translated toward a
+     * target (the quote is client:port → target:port, or prx:proxy-port → target:port), sent to bng's
+     * MAC because bng is the target network's gateway — the target's own "port unreachable" for a
+     * UDP service that is down, or a router's "fragmentation needed" on the target's side. It goes
+     * to the client as if the VIP had sent it: the quoted destination becomes VIP:port, a proxied
+     * quote's source the client's address and port, the outer destination the client, and the outer
+     * source the VIP when it was the target itself. Anything that matches no session passes on.
+     */
+    private void toClient(PacketContext ctx, Frame f, BalancePlan p, SessionTable sessions, NeighbourCache neighbours,
+            Ports ports, int q, int ql4, int qproto) {
+        int icmp = f.l4Offset();
+        int end = f.l3End();
+        int from = f.u32(q + 12);
+        int fromPort = f.u16(ql4);
+        int to = f.u32(q + 16);
+        int toPort = f.u16(ql4 + 2);
+        int k = p.firstReply(to, toPort);
+        if (k < 0) {
+            k = p.firstReply(to, 0);
+            if (k < 0) {
+                return;
+            }
+        }
+        long rk = p.replyKey[k];
+        for (; k < p.replyKey.length && p.replyKey[k] == rk; k++) {
+            int s = p.replyServer[k];
+            int t = p.replyTarget[k];
+            if (p.protocol[s] != 0 && p.protocol[s] != qproto) {
+                continue;
+            }
+            int client;
+            int clientPort;
+            long key;
+            if (p.proxy[s]) {
+                long conn = from == p.prx[s] ? sessions.proxied(t, fromPort) : 0;
+                if (conn == 0 || SessionTable.keyServer(conn) != p.serverId[s]) {
+                    continue;
+                }
+                client = SessionTable.keyClient(conn);
+                clientPort = SessionTable.keyPort(conn);
+                key = conn;
+            } else {
+                client = from;
+                clientPort = fromPort;
+                key = SessionTable.key(client, p.bySource[s] ? 0 : clientPort, p.serverId[s]);
+            }
+            int slot = sessions.find(key);
+            if (slot < 0 || sessions.target(slot) != t) {
+                continue;
+            }
+            if (Checksums.fold(Checksums.sum(f.data(), icmp, end - icmp, 0)) != 0xffff) {
+                badChecksum++;
+                ctx.drop();
+                return;
+            }
+            int hop = p.connectedPort(client) >= 0 ? client : p.gateway;
+            int out = hop == 0 ? -1 : p.connectedPort(hop);
+            long srcMac = out < 0 ? -1 : out == ctx.inPort() ? ctx.inPortMac() : ports.mac(out);
+            if (srcMac < 0) {
+                noRoute++;
+                ctx.drop();
+                return;
+            }
+            long mac = neighbours.lookupIpv4(hop);
+            if (mac < 0) {
+                unresolved++;
+                neighbours.request(hop);
+                ctx.drop();
+                return;
+            }
+            int vport = p.port[s] != 0 ? p.port[s] : toPort;
+            int csum = quotedChecksum(f, qproto, ql4, end);
+            csum = rewrite(f, q + 16, ql4 + 2, q, csum, to, p.vip[s], toPort, vport);
+            if (p.proxy[s]) {
+                csum = rewrite(f, q + 12, ql4, q, csum, from, client, fromPort, clientPort);
+            }
+            if (csum >= 0) {
+                f.put16(csumOffset(qproto, ql4), qproto == Frame.PROTO_UDP && csum == 0 ? 0xffff : csum);
+            }
+            if (f.ipv4Src() == to) {
+                f.setIpv4Src(p.vip[s]); // the target's own error: the client knows it as the VIP
+            }
+            if (f.ipv4Dst() != client) {
+                f.setIpv4Dst(client);
+            }
+            f.put16(icmp + 2, 0);
+            f.put16(icmp + 2, Checksums.checksum(f.data(), icmp, end - icmp));
+            f.setDstMac(mac);
+            f.setSrcMac(srcMac);
+            toClients++;
+            ctx.send(out);
+            return;
+        }
     }
 
     /** The quoted TCP/UDP checksum when the quote holds it (a UDP 0 means none), else -1. */

@@ -433,6 +433,7 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         out.append(String.format("%-14s %d%n", "no-proxy-port", noProxyPort));
         out.append(String.format("%-14s %d%n", "martian-src", martian));
         out.append(String.format("%-14s %d%n", "icmp-steered", icmp.steered));
+        out.append(String.format("%-14s %d%n", "icmp-to-client", icmp.toClients));
         out.append(String.format("%-14s %d%n", "icmp-no-flow", icmp.noSession));
         out.append(String.format("%-14s %d%n", "icmp-bad-sum", icmp.badChecksum));
         out.append(String.format("%-14s %d%n", "icmp-unresolved", icmp.unresolved + icmp.noRoute));

@@ -169,4 +169,41 @@ class IcmpSteeringTest {
         }
         assertEquals(0, e1.balancer.icmp.steered);
     }
+
+    @Test
+    void aNatTargetsPortUnreachableReachesTheClientAsTheVipsOwn() {
+        int udpVip = ip("198.18.0.30");
+        e1.run(TranslationTest.frame(TranslationTest.BNG_MAC, TranslationTest.ROUTER_MAC, TranslationTest.CLIENT, 5353,
+            udpVip, 53, -1));
+        // The DNS server on t2 is down: t2's kernel answers the translated query with port unreachable, via bng.
+        byte[] query = packet(TranslationTest.CLIENT, 5353, TranslationTest.T2, 53, -1);
+        Frame f = e1.run(icmpError(TranslationTest.BNG_MAC, TranslationTest.T2_MAC, TranslationTest.T2,
+            TranslationTest.CLIENT, 3, 3, query, QUOTE_ALL));
+        assertEquals(1, f.outPort());
+        // What the client must see: the VIP refusing the query it sent to the VIP.
+        byte[] sent = packet(TranslationTest.CLIENT, 5353, udpVip, 53, -1);
+        assertEquals(hex(icmpError(TranslationTest.ROUTER_MAC, TranslationTest.BNG_MAC, udpVip, TranslationTest.CLIENT,
+            3, 3, sent, QUOTE_ALL)), hex(f));
+        assertEquals(1, e1.balancer.icmp.toClients);
+    }
+
+    @Test
+    void anErrorAboutAProxiedPacketGoesBackToTheClientWithItsAddressAndPort() {
+        int proxyPort = e1.run(TranslationTest.frame(TranslationTest.BNG_MAC, TranslationTest.ROUTER_MAC,
+            TranslationTest.CLIENT, 40000, TranslationTest.SNAT_VIP, 80, TranslationTest.SYN)).srcPort();
+        int hop = ip("198.18.1.99"); // a router on the targets' side with a narrower link
+        byte[] toTarget = packet(TranslationTest.PRX, proxyPort, TranslationTest.T3, 8080, TranslationTest.ACK);
+        Frame f = e1.run(icmpError(TranslationTest.BNG_MAC, 0x02_00_00_00_01_99L, hop, TranslationTest.PRX, 3,
+            FRAG_NEEDED, toTarget, QUOTE_ALL));
+        byte[] sent = packet(TranslationTest.CLIENT, 40000, TranslationTest.SNAT_VIP, 80, TranslationTest.ACK);
+        assertEquals(hex(icmpError(TranslationTest.ROUTER_MAC, TranslationTest.BNG_MAC, hop, TranslationTest.CLIENT, 3,
+            FRAG_NEEDED, sent, QUOTE_ALL)), hex(f));
+        // About a packet of no session: passed on untouched.
+        byte[] stranger = icmpError(TranslationTest.BNG_MAC, TranslationTest.T1_MAC, TranslationTest.T1,
+            ip("198.19.0.99"), 3, 3, packet(ip("198.19.0.99"), 5000, TranslationTest.T1, 8080, TranslationTest.ACK),
+            QUOTE_ALL);
+        Frame u = e1.run(stranger);
+        assertEquals(-1, u.outPort());
+        assertEquals(hex(stranger), hex(u));
+    }
 }

@@ -1,11 +1,18 @@
 package bng.itests.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
 /**
  * {@link RealTrafficTest} in NAT mode on routing mode E1's network: the targets' replies come back
  * through bng (their gateway is its virt), leave with the VIP as source toward the router, whose
  * narrow client-side link makes it send "fragmentation needed" to the VIP; bng translates the error
  * back (destination and quoted source become the target's) so the target's kernel finds its
- * socket. The DNS server has a VIP of its own, NAT to port 53 of both targets.
+ * socket. The DNS server has a VIP of its own, NAT to port 53 of both targets. And the other way:
+ * with t2's DNS server stopped, t2's kernel answers a query with "port unreachable" sent through
+ * bng (its gateway), which translates it so that the client learns at once that the VIP refused.
  */
 class RealTrafficNatTest extends RealTrafficTest {
     static final String CONFIG = """
@@ -105,5 +112,29 @@ class RealTrafficNatTest extends RealTrafficTest {
     @Override
     String dnsVip() {
         return "198.18.0.102";
+    }
+
+    @Test
+    void aStoppedDnsServersPortUnreachableReachesTheClientAsTheVips() throws Exception {
+        long before = slbCounter("icmp-to-client");
+        stopDns("t2");
+        try {
+            // Round robin per query: of 4 queries, 2 go to t2, whose kernel refuses them.
+            StringBuilder batch = new StringBuilder();
+            for (int i = 0; i < 4; i++) {
+                batch.append("@").append(dnsVip()).append(" -b ").append(SeedTopology.SITE_LAN).append('.').append(20 + i)
+                    .append(" who.test TXT +short +tries=1 +time=3\n");
+            }
+            java.nio.file.Path queries = tmp.resolve("refused.txt");
+            java.nio.file.Files.writeString(queries, batch);
+            Sh.Result r = Sh.run(30, Sh.in(net.client, "dig", "-f", queries.toString()));
+            long refused = r.out().lines().filter(l -> l.contains("connection refused")).count();
+            long answered = r.out().lines().filter(l -> l.equals("\"t1\"")).count();
+            assertTrue(refused >= 1, "the client hears the refusal, not a timeout:\n" + r.out());
+            assertEquals(4, refused + answered, r.out());
+            assertTrue(slbCounter("icmp-to-client") > before, bng.control("show slb\n"));
+        } finally {
+            startDns("t2");
+        }
     }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +45,7 @@ abstract class RealTrafficTest {
     SeedTopology net;
     BngNode bng;
     final Map<String, String> sha256 = new TreeMap<>();
-    final List<Process> dns = new ArrayList<>();
+    final Map<String, Process> dns = new TreeMap<>();
 
     /** bin/seed-net's mode: null (the seed's DSR network) or "e1". */
     abstract String mode();
@@ -77,10 +76,7 @@ abstract class RealTrafficTest {
                 random.nextBytes(data);
                 Files.write(tmp.resolve(t + "/files/f20"), data);
                 sha256.put(t, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)));
-                dns.add(new ProcessBuilder(Sh.in(net.prefix + t, "dnsmasq", "--keep-in-foreground", "--no-resolv",
-                    "--no-hosts", "--user=root", "--port=53", "--interface=eth0", "--txt-record=who.test," + t,
-                    "--pid-file=" + tmp.resolve(t + "/dnsmasq.pid"), "--log-facility=" + tmp.resolve(t + "/dnsmasq.log")))
-                    .redirectErrorStream(true).redirectOutput(tmp.resolve(t + "/dnsmasq.out").toFile()).start());
+                startDns(t);
             }
             bng = new BngNode(HOME, net, tmp);
             bng.start(config());
@@ -99,15 +95,36 @@ abstract class RealTrafficTest {
                 bng = null;
             }
         } finally {
-            for (Process p : dns) {
-                p.destroy();
-            }
+            dns.values().forEach(Process::destroy);
             dns.clear();
             if (net != null) {
                 net.close();
                 net = null;
             }
         }
+    }
+
+    /** dnsmasq on target {@code t} ("t1", "t2"), answering TXT who.test with its name; waits until it answers. */
+    void startDns(String t) throws IOException, InterruptedException {
+        dns.put(t, new ProcessBuilder(Sh.in(net.prefix + t, "dnsmasq", "--keep-in-foreground", "--no-resolv",
+            "--no-hosts", "--user=root", "--port=53", "--interface=eth0", "--txt-record=who.test," + t,
+            "--pid-file=" + tmp.resolve(t + "/dnsmasq.pid"), "--log-facility=" + tmp.resolve(t + "/dnsmasq.log")))
+            .redirectErrorStream(true).redirectOutput(tmp.resolve(t + "/dnsmasq.out").toFile()).start());
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!Sh.run(5, Sh.in(net.prefix + t, "dig", "@127.0.0.1", "who.test", "TXT", "+short", "+tries=1", "+time=1"))
+                .out().contains("\"" + t + "\"")) {
+            if (System.currentTimeMillis() > deadline) {
+                fail("dnsmasq on " + t + " does not answer: " + Files.readString(tmp.resolve(t + "/dnsmasq.out")));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Stops target {@code t}'s dnsmasq and waits for it to be gone. */
+    void stopDns(String t) throws InterruptedException {
+        Process p = dns.remove(t);
+        p.destroy();
+        p.waitFor();
     }
 
     /** The web targets (1, 2) and the DNS targets (3, 4). */
