@@ -39,6 +39,7 @@ import org.osgi.service.component.annotations.Reference;
     ProcessorProperties.BAND + "=" + ProcessorProperties.BAND_DIRECTOR,
     ProcessorProperties.PRIORITY + ":Integer=2000",
     ProcessorProperties.ETHERTYPE + ":Integer=34525",
+    ProcessorProperties.IP_PROTOCOL + ":Integer=58",
     ProcessorProperties.IP_PROTOCOL + ":Integer=6",
     ProcessorProperties.IP_PROTOCOL + ":Integer=17",
     ShowTopic.TOPIC + "=slb6",
@@ -101,9 +102,13 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
         if (p.serverId.length == 0 || !mastership.isMaster()) {
             return; // no IPv6 server, or a VRRP backup (it owns no VIP)
         }
+        int proto = f.ipProtocol();
+        if (proto == Frame.PROTO_ICMPV6) {
+            icmp6.steer(ctx, f, p, sessions, neighbours, ports); // errors about a flow: packet too big
+            return;
+        }
         byte[] b = f.data();
         int dst = f.ipv6DstOffset();
-        int proto = f.ipProtocol();
         int s = p.match(BalancePlan6.read64(b, dst), BalancePlan6.read64(b, dst + 8), f.dstPort(), proto);
         if (s < 0) {
             return;
@@ -220,6 +225,9 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
         return -1;
     }
 
+    /** ICMPv6 errors about a flow (packet too big, unreachable), steered to the flow's target. */
+    final Icmp6Steering icmp6 = new Icmp6Steering();
+
     @Override
     public void show(List<String> args, StringBuilder out) {
         out.append(String.format("%-14s %d%n", "forwarded", forwarded));
@@ -231,5 +239,9 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
         out.append(String.format("%-14s %d%n", "unresolved", unresolved));
         out.append(String.format("%-14s %d%n", "nat-not-yet", natNotYet));
         out.append(String.format("%-14s %d%n", "no-route", noRoute));
+        out.append(String.format("%-14s %d%n", "icmp-steered", icmp6.steered));
+        out.append(String.format("%-14s %d%n", "icmp-no-flow", icmp6.noSession));
+        out.append(String.format("%-14s %d%n", "icmp-bad-sum", icmp6.badChecksum));
+        out.append(String.format("%-14s %d%n", "icmp-unresolved", icmp6.unresolved));
     }
 }

@@ -92,7 +92,7 @@ class ServerBalancer6Test {
             ProcessorProperties.BAND, ProcessorProperties.BAND_DIRECTOR,
             ProcessorProperties.PRIORITY, 2000,
             ProcessorProperties.ETHERTYPE, Frame.ETH_IPV6,
-            ProcessorProperties.IP_PROTOCOL, new Integer[] {Frame.PROTO_TCP, Frame.PROTO_UDP}));
+            ProcessorProperties.IP_PROTOCOL, new Integer[] {Frame.PROTO_ICMPV6, Frame.PROTO_TCP, Frame.PROTO_UDP}));
         port = bus.newDispatcher("eth0");
         for (int t : new int[] {1, 2, 3, 5}) {
             health.report(t, TargetHealth.UP, "test");
@@ -285,5 +285,61 @@ class ServerBalancer6Test {
     private static void fill(Frame f, byte[] b) {
         System.arraycopy(b, 0, f.data(), 0, b.length);
         f.setLength(b.length);
+    }
+
+    /** An ICMPv6 error (packet too big, MTU 1280, unless another type) from {@code src} to {@code dst} quoting {@code quoted}'s IPv6 datagram. */
+    static byte[] icmp6Error(String src, String dst, int type, byte[] quoted) {
+        int q = quoted.length - 14;
+        int len = 8 + q;
+        byte[] b = new byte[14 + 40 + len];
+        java.nio.ByteBuffer w = java.nio.ByteBuffer.wrap(b);
+        w.putShort((short) (PORT_MAC >>> 32)).putInt((int) PORT_MAC);
+        w.putShort((short) 0x0200).putInt(0x0000000a);
+        w.putShort((short) 0x86dd);
+        w.putInt(0x6000_0000).putShort((short) len).put((byte) 58).put((byte) 64);
+        w.put(IpAddresses.parseIpv6(src).getAddress()).put(IpAddresses.parseIpv6(dst).getAddress());
+        w.put((byte) type).put((byte) 0).putShort((short) 0).putInt(type == 2 ? 1280 : 0);
+        w.put(quoted, 14, q);
+        int pseudo = ServerBalancerTest.sum(b, 22, 32, 0) + len + 58;
+        int c = ServerBalancerTest.fold(ServerBalancerTest.sum(b, 54, len, pseudo));
+        b[56] = (byte) (c >>> 8);
+        b[57] = (byte) c;
+        return b;
+    }
+
+    @Test
+    void packetTooBigAboutATargetsReplyReachesThatTargetUnchangedButForTheMacs() {
+        run(packet("2001:db8:5::a0", 40000, "2001:db8::100", 80, 0x02));
+        int target = sessions.target(sessions.find(ServerBalancer6.key(
+            BalancePlan6.read64(IpAddresses.parseIpv6("2001:db8:5::a0").getAddress(), 0),
+            BalancePlan6.read64(IpAddresses.parseIpv6("2001:db8:5::a0").getAddress(), 8), 0, 1)));
+        // The target's reply [VIP]:80 → client:40000 was too big for a router's next link.
+        byte[] reply = packet("2001:db8::100", 80, "2001:db8:5::a0", 40000, 0x10);
+        byte[] error = icmp6Error("2001:db8::1", "2001:db8::100", 2, reply);
+        Frame f = run(error);
+        assertEquals(1, f.outPort());
+        byte[] want = error.clone();
+        long mac = 0x02_00_00_00_00_10L + target;
+        java.nio.ByteBuffer.wrap(want).putShort(0, (short) (mac >>> 32)).putInt(2, (int) mac)
+            .putShort(6, (short) (PORT_MAC >>> 32)).putInt(8, (int) PORT_MAC);
+        assertEquals(HexFormat.of().formatHex(want), HexFormat.of().formatHex(Arrays.copyOf(f.data(), f.length())));
+        assertEquals(1, balancer.icmp6.steered);
+    }
+
+    @Test
+    void icmp6ErrorsWithoutAFlowOrWithABadChecksumAreDroppedAndInformationalOnesPassOn() {
+        byte[] reply = packet("2001:db8::100", 80, "2001:db8:5::a1", 40000, 0x10);
+        assertEquals(-1, run(icmp6Error("2001:db8::1", "2001:db8::100", 2, reply)).outPort());
+        assertEquals(1, balancer.icmp6.noSession);
+        run(packet("2001:db8:5::a1", 40000, "2001:db8::100", 80, 0x02));
+        byte[] bad = icmp6Error("2001:db8::1", "2001:db8::100", 2, reply);
+        bad[bad.length - 1] ^= 1;
+        assertEquals(-1, run(bad).outPort());
+        assertEquals(1, balancer.icmp6.badChecksum);
+        byte[] echo = icmp6Error("2001:db8::1", "2001:db8::100", 128, reply);
+        Frame f = run(echo);
+        assertEquals(-1, f.outPort());
+        assertEquals(HexFormat.of().formatHex(echo), HexFormat.of().formatHex(Arrays.copyOf(f.data(), f.length())));
+        assertEquals(0, balancer.icmp6.steered);
     }
 }

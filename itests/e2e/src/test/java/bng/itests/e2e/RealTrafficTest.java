@@ -60,6 +60,16 @@ abstract class RealTrafficTest {
 
     abstract String dnsVip();
 
+    /** More of bin/seed-net's knobs than SEED_MTU. */
+    List<String> knobs() {
+        return List.of();
+    }
+
+    /** How many targets the configuration has (all must be up before the tests). */
+    int targets() {
+        return 4;
+    }
+
     @BeforeAll
     void up() throws Exception {
         if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {
@@ -67,6 +77,7 @@ abstract class RealTrafficTest {
         }
         net = new SeedTopology(HOME, tmp, "bng" + tag() + (ProcessHandle.current().pid() % 10000), mode())
             .with("SEED_MTU=" + MTU);
+        knobs().forEach(net::with);
         try {
             net.build();
             // Each target serves 20 MB of its own random bytes: the checksum also tells who served.
@@ -127,13 +138,13 @@ abstract class RealTrafficTest {
         p.waitFor();
     }
 
-    /** The web targets (1, 2) and the DNS targets (3, 4). */
+    /** The web targets (1, 2), the DNS targets (3, 4) and any more the subclass has. */
     void awaitAllTargetsUp() throws InterruptedException {
         long deadline = System.currentTimeMillis() + 30_000;
         String targets = "";
         while (System.currentTimeMillis() < deadline) {
             targets = bng.control("show targets\n");
-            if (targets.lines().filter(l -> l.matches("\\s*[1234]\\s.*\\bup\\b.*")).count() == 4) {
+            if (targets.lines().filter(l -> l.matches("\\s*\\d+\\s.*\\bup\\b.*")).count() == targets()) {
                 return;
             }
             Thread.sleep(500);
@@ -142,7 +153,12 @@ abstract class RealTrafficTest {
     }
 
     long slbCounter(String name) {
-        String out = bng.control("show slb\n");
+        return counter("slb", name);
+    }
+
+    /** A counter of {@code show TOPIC} (slb, slb6). */
+    long counter(String topic, String name) {
+        String out = bng.control("show " + topic + "\n");
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\s+(\\d+)").matcher(out);
         assertTrue(m.find(), out);
         return Long.parseLong(m.group(1));
@@ -150,16 +166,28 @@ abstract class RealTrafficTest {
 
     @Test
     void twentyMegabyteDownloadsCompleteAcrossTheNarrowLinkThroughBoth() throws Exception {
-        long steeredBefore = slbCounter("icmp-steered");
+        downloadsFromBoth("slb", SeedTopology.SITE_LAN + ".", webVip());
+    }
+
+    /**
+     * Two 20 MB downloads from clients {@code clientPrefix}20 and 21 to {@code vipHost}, served by
+     * different targets; checks size, SHA-256, the target's cached path MTU toward the client and
+     * the {@code icmp-steered} counter of {@code show TOPIC}.
+     */
+    void downloadsFromBoth(String topic, String clientPrefix, String vipHost) throws Exception {
+        boolean v6 = vipHost.contains(":");
+        long steeredBefore = counter(topic, "icmp-steered");
         Map<String, String> servedBy = new TreeMap<>();
         for (int c = 0; c < 2; c++) {
-            String client = SeedTopology.SITE_LAN + "." + (20 + c);
+            String client = clientPrefix + (20 + c);
             Path body = tmp.resolve("download-" + c);
             long t0 = System.nanoTime();
             Sh.Result r = Sh.run(70, Sh.in(net.client, "curl", "-s", "--max-time", "60", "--interface", client,
-                "-o", body.toString(), "-D", "-", "-w", "size=%{size_download}\\n", "http://" + webVip() + "/files/f20"));
+                "-o", body.toString(), "-D", "-", "-w", "size=%{size_download}\\n",
+                "http://" + (v6 ? "[" + vipHost + "]" : vipHost) + "/files/f20"));
             double seconds = (System.nanoTime() - t0) / 1e9;
-            assertEquals(0, r.exit(), "curl from " + client + ": " + r.out() + "\n" + bng.control("show slb\n") + bng.log());
+            assertEquals(0, r.exit(), "curl from " + client + ": " + r.out() + "\n" + bng.control("show " + topic + "\n")
+                + bng.log());
             Matcher m = Pattern.compile("(?i)X-Served-By: (t[12])").matcher(r.out());
             assertTrue(m.find(), r.out());
             String t = m.group(1);
@@ -170,14 +198,16 @@ abstract class RealTrafficTest {
                 "the bytes " + t + " serves");
             Files.delete(body);
             // The target learnt the path MTU toward this client: only the steered ICMP error told it.
-            String route = Sh.must(Sh.in(net.prefix + t, "ip", "route", "get", client));
+            String route = v6
+                ? Sh.must(Sh.in(net.prefix + t, "ip", "-6", "route", "show", "cache", client))
+                : Sh.must(Sh.in(net.prefix + t, "ip", "route", "get", client));
             assertTrue(route.contains("mtu " + MTU), t + "'s route to " + client + ": " + route);
             servedBy.put(client, t);
             System.out.printf("REAL-TRAFFIC %s: 20 MB from %s to %s at MTU %d in %.2f s (%.1f MB/s)%n", getClass()
                 .getSimpleName(), t, client, MTU, seconds, SIZE / 1e6 / seconds);
         }
         assertEquals(2, Set.copyOf(servedBy.values()).size(), "both targets served a download: " + servedBy);
-        assertTrue(slbCounter("icmp-steered") > steeredBefore, "bng steered the routers' errors");
+        assertTrue(counter(topic, "icmp-steered") > steeredBefore, "bng steered the routers' errors");
     }
 
     @Test
