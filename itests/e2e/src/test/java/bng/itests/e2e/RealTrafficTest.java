@@ -75,7 +75,7 @@ abstract class RealTrafficTest {
         if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {
             fail("the end-to-end suite needs root (network namespaces); run it as root or with BNG_E2E=0 bin/run-tests");
         }
-        net = new SeedTopology(HOME, tmp, "bng" + tag() + (ProcessHandle.current().pid() % 10000), mode())
+        net = new SeedTopology(HOME, tmp, "bngr" + tag() + (ProcessHandle.current().pid() % 10000), mode())
             .with("SEED_MTU=" + MTU);
         knobs().forEach(net::with);
         try {
