@@ -72,6 +72,8 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
     private static final System.Logger LOG = System.getLogger(ServerBalancer.class.getName());
     private static final int OPEN_MASK = SessionTable.TCP_SYN | SessionTable.TCP_ACK | SessionTable.TCP_FIN
         | SessionTable.TCP_RST;
+    /** Later IPv4 fragments (no ports) follow their first: see {@link FragmentFollower}. */
+    private final FragmentFollower fragments = new FragmentFollower();
 
     @Reference
     SessionTable sessions;
@@ -159,7 +161,10 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
     public void process(PacketContext ctx) {
         Frame f = ctx.frame();
         if (!f.isIpv4() || f.l4Offset() < 0) {
-            return; // not IPv4, or a later fragment (no ports)
+            if (f.isIpv4() && f.isFragment() && mastership.isMaster()) {
+                fragments.follow(ctx, f, System.nanoTime()); // a later fragment: no ports, it follows its first
+            }
+            return;
         }
         BalancePlan p = plan;
         int proto = f.ipProtocol();
@@ -234,6 +239,8 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
     }
 
     private void forward(PacketContext ctx, Frame f, BalancePlan p, int s, int target, boolean tcp, int flags) {
+        int src = f.ipv4Src();
+        int dst = f.ipv4Dst();
         if (target >= p.address.length || p.address[target] == 0) {
             noTarget++; // bound to a target the configuration no longer has
             ctx.drop();
@@ -281,6 +288,9 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         f.setSrcMac(srcMac);
         sessions.count(p.serverId[s], target, f.length());
         forwarded++;
+        if (f.isFragment()) {
+            fragments.learn(src, dst, f, out, System.nanoTime());
+        }
         ctx.send(out);
     }
 
@@ -395,9 +405,17 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
             f.setSrcMac(srcMac);
             sessions.count(p.serverId[s], t, f.length());
             replied++;
+            if (f.isFragment()) {
+                fragments.learn(src, dst, f, out, System.nanoTime());
+            }
             ctx.send(out);
             return;
         }
+    }
+
+    /** Later fragments sent on after their first (tests, show slb). */
+    long fragmentsFollowed() {
+        return fragments.followed;
     }
 
     /** A target for a new session (tests). */
@@ -418,6 +436,8 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         out.append(String.format("%-14s %d%n", "raced", raced));
         out.append(String.format("%-14s %d%n", "unresolved", unresolved));
         out.append(String.format("%-14s %d%n", "no-route", noRoute));
+        out.append(String.format("%-14s %d%n", "frag-followed", fragments.followed));
+        out.append(String.format("%-14s %d%n", "frag-unknown", fragments.unknown));
         out.append(String.format("%-14s %d%n", "no-proxy-port", noProxyPort));
         out.append(String.format("%-14s %d%n", "martian-src", martian));
     }
