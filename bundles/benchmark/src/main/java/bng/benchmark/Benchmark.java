@@ -133,7 +133,8 @@ public final class Benchmark implements PacketProcessor, PromptCommand, ShowTopi
         next.start();
         watch(next);
         LOG.log(System.Logger.Level.INFO, "benchmark started: interface {0} -> {1}, {2} bytes, window {3}, {4} s",
-            send.id(), receive.id(), size, window, duration);
+            Integer.toString(send.id()), Integer.toString(receive.id()), Integer.toString(size), Integer.toString(window),
+            Integer.toString(duration));
         out.append("benchmark running: interface ").append(send.id()).append(" -> ").append(receive.id())
             .append(", ").append(size).append(" bytes, window ").append(window).append(", ").append(duration)
             .append(" s (show benchmark)\n");
@@ -150,7 +151,8 @@ public final class Benchmark implements PacketProcessor, PromptCommand, ShowTopi
             }
             if (run.isFinished()) {
                 LOG.log(System.Logger.Level.INFO, "benchmark finished: interface {0} -> {1}, sent {2}, received {3}, "
-                    + "lost {4}, {5} packets/s, {6} bytes/s", run.sendPort, run.receivePort, Long.toString(run.sent()),
+                    + "lost {4}, {5} packets/s, {6} bytes/s", Integer.toString(run.sendPort), Integer.toString(run.receivePort),
+                    Long.toString(run.sent()),
                     Long.toString(run.received()), Long.toString(run.lost()), Long.toString(run.packetsPerSecond()),
                     Long.toString(run.bytesPerSecond()));
             }
