@@ -53,6 +53,8 @@ public final class Benchmark implements PacketProcessor, PromptCommand, ShowTopi
     /** Benchmark frames that belong to no counting run (an earlier run's, or on another port). */
     private final LongAdder stale = new LongAdder();
     private Thread reporter;
+    /** {@link BenchmarkRun#STALL_NANOS}; tests that hold frames back on purpose raise it. */
+    long stallNanos = BenchmarkRun.STALL_NANOS;
 
     @Deactivate
     synchronized void deactivate() {
@@ -128,7 +130,7 @@ public final class Benchmark implements PacketProcessor, PromptCommand, ShowTopi
         int window = (int) c.setting(Setting.BMWSIZE);
         int duration = (int) c.setting(Setting.BMDURATION);
         BenchmarkRun next = new BenchmarkRun(ports, send.id(), receive.id(), size, window, duration,
-            ThreadLocalRandom.current().nextInt());
+            ThreadLocalRandom.current().nextInt(), stallNanos);
         current = next;
         next.start();
         watch(next);

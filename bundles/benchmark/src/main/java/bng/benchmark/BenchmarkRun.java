@@ -53,6 +53,8 @@ final class BenchmarkRun implements Runnable {
     final int window;
     final int durationSeconds;
     final int runId;
+    /** How long a full window may stay silent before its frames are written off. */
+    final long stallNanos;
     private final Ports ports;
     private final Frame[] frames;
 
@@ -73,6 +75,11 @@ final class BenchmarkRun implements Runnable {
     private volatile Thread thread;
 
     BenchmarkRun(Ports ports, int sendPort, int receivePort, int size, int window, int durationSeconds, int runId) {
+        this(ports, sendPort, receivePort, size, window, durationSeconds, runId, STALL_NANOS);
+    }
+
+    BenchmarkRun(Ports ports, int sendPort, int receivePort, int size, int window, int durationSeconds, int runId,
+                 long stallNanos) {
         if (size < HEADER || window < 1 || durationSeconds < 1) {
             throw new IllegalArgumentException("size >= " + HEADER + ", window >= 1 and duration >= 1 expected");
         }
@@ -83,6 +90,7 @@ final class BenchmarkRun implements Runnable {
         this.window = window;
         this.durationSeconds = durationSeconds;
         this.runId = runId;
+        this.stallNanos = stallNanos;
         this.frames = new Frame[Math.min(BURST, window)];
         long dst = ports.mac(receivePort);
         long src = ports.mac(sendPort);
@@ -155,7 +163,7 @@ final class BenchmarkRun implements Runnable {
             }
             long free = window - (s - acked);
             if (free <= 0) {
-                if (now - lastProgress > STALL_NANOS) {
+                if (now - lastProgress > stallNanos) {
                     base = s; // the window's frames are lost (or very late): make room, keep counting them
                     stalls++;
                     lastProgress = now;
@@ -252,8 +260,12 @@ final class BenchmarkRun implements Runnable {
 
     /** Seconds of sending left (0 once the duration is over). */
     long secondsRemaining() {
-        if (phase != SENDING || startNanos == 0) {
-            return phase == NEW ? durationSeconds : 0;
+        int p = phase;
+        if (p == DRAINING || p == FINISHED) {
+            return 0;
+        }
+        if (startNanos == 0) {
+            return durationSeconds; // the thread has not begun yet
         }
         long left = startNanos + durationSeconds * 1_000_000_000L - System.nanoTime();
         return Math.max(0, (left + 999_999_999L) / 1_000_000_000L);
