@@ -49,7 +49,7 @@ public final class CommandShell {
 
     private static final String[][] COMMANDS = {
         {"show TOPIC", "show a part of the running state (show alone lists the topics)"},
-        {"module add NAME", "install and start a module's bundle while traffic flows"},
+        {"module add NAME", "install and start a module's bundle while traffic flows (also: module NAME)"},
         {"module remove NAME", "stop and uninstall a module's bundle; its state stays in core"},
         {"save", "write the running configuration to the configuration file"},
         {"reload", "re-read the configuration file; a file with errors changes nothing"},
@@ -169,6 +169,9 @@ public final class CommandShell {
     }
 
     private Result module(List<String> args) {
+        if (args.size() == 1 && !args.get(0).equals("add") && !args.get(0).equals("remove")) {
+            args = List.of("add", args.get(0)); // BalanceNG's own form: `module benchmark`
+        }
         if (args.size() != 2 || !(args.get(0).equals("add") || args.get(0).equals("remove"))) {
             return Result.error("usage: module add NAME | module remove NAME");
         }

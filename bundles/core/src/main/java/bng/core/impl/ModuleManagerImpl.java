@@ -43,7 +43,7 @@ public final class ModuleManagerImpl implements ModuleManager, ConfigListener, S
     private static final System.Logger LOG = System.getLogger(ModuleManagerImpl.class.getName());
     public static final String HEADER = "BalanceNG-Module";
     /** BalanceNG's modules (reference §3.4); {@code master} is the core itself. */
-    public static final List<String> KNOWN = List.of("vrrp", "arp", "ping", "hc", "master", "slb", "tnat", "nat", "rt");
+    public static final List<String> KNOWN = List.of("vrrp", "arp", "ping", "hc", "master", "slb", "tnat", "nat", "rt", "benchmark");
     private static final String CORE = "master";
 
     @Reference
@@ -107,6 +107,7 @@ public final class ModuleManagerImpl implements ModuleManager, ConfigListener, S
                 && b.getState() == Bundle.ACTIVE) {
                 try {
                     b.stop();
+                    LOG.log(System.Logger.Level.INFO, "module {0} stopped: not in the modules line", n);
                 } catch (BundleException e) {
                     LOG.log(System.Logger.Level.ERROR, "module " + n + " failed to stop", e);
                 }
@@ -166,9 +167,12 @@ public final class ModuleManagerImpl implements ModuleManager, ConfigListener, S
             }
             if (b.getState() != Bundle.ACTIVE) {
                 b.start();
+                LOG.log(System.Logger.Level.INFO, "module {0} started (bundle {1}, {2})", name, Long.toString(b.getBundleId()),
+                    b.getVersion());
             }
             return "module " + name + " running (bundle " + b.getBundleId() + ")";
         } catch (BundleException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "module {0} failed to start: {1}", name, e.getMessage());
             return "module " + name + " failed to start: " + e.getMessage();
         }
     }
@@ -188,8 +192,10 @@ public final class ModuleManagerImpl implements ModuleManager, ConfigListener, S
         try {
             b.uninstall(); // stops it first; the bus waits for port threads to leave its processors
             removedAtPrompt.add(name);
+            LOG.log(System.Logger.Level.INFO, "module {0} removed (bundle {1} uninstalled)", name, Long.toString(b.getBundleId()));
             return "module " + name + " removed";
         } catch (BundleException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "module {0} failed to uninstall: {1}", name, e.getMessage());
             return "module " + name + " failed to uninstall: " + e.getMessage();
         }
     }

@@ -80,6 +80,23 @@ public final class PortManager implements ConfigListener, ShowTopic, Ports {
         reconcile();
     }
 
+    /**
+     * For open-box tests of modules: the real ports over the given drivers (by access name) with no
+     * framework behind them; feed it snapshots with {@link #configurationChanged}, end it with
+     * {@link #closeAll()}.
+     */
+    public static PortManager standalone(PacketBusManager bus, Map<String, AccessDriver> drivers) {
+        PortManager m = new PortManager();
+        m.bus = bus;
+        drivers.forEach((access, d) -> m.bindDriver(d, Map.of(AccessDriver.ACCESS, access)));
+        return m;
+    }
+
+    /** Stops every port thread and closes the ports (tests; the framework calls deactivate). */
+    public void closeAll() {
+        deactivate();
+    }
+
     @Deactivate
     synchronized void deactivate() {
         for (PortWorker w : ports) {
@@ -211,6 +228,19 @@ public final class PortManager implements ConfigListener, ShowTopic, Ports {
             return w.port.transmit(new Frame[] {new Frame(frame, length)}, 1) == 1;
         } catch (RuntimeException e) {
             return false;
+        }
+    }
+
+    @Override
+    public int transmit(int port, Frame[] frames, int count) {
+        PortWorker w = port(port);
+        if (w == null || count <= 0) {
+            return 0;
+        }
+        try {
+            return w.port.transmit(frames, count);
+        } catch (RuntimeException e) {
+            return 0;
         }
     }
 
