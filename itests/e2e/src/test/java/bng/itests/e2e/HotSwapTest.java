@@ -28,10 +28,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Faults and hot swaps under load (issue 10, items 4 and 5 as far as modules go). While clients
- * curl the VIP and the router pings it, each module is removed and added again at the prompt. Only
- * the removed module's function pauses, the bus reports no failure, and the state that lives in
- * core (sessions, target health, the neighbour cache) is the same before, during and after. A
+ * Faults and hot swaps under load (issue 10, items 4 and 5). While clients curl the VIP and the
+ * router pings it, each module is removed and added again at the prompt. Only the removed
+ * module's function pauses, the bus reports no failure, and the state that lives in core
+ * (sessions, target health, the neighbour cache) is the same before, during and after. slb is
+ * updated to a rebuilt jar ({@code module update}) under load: a long download keeps its session
+ * and completes, no curl fails, bng's named threads are the same before and after. A
  * configuration file with an error, reloaded under traffic, changes nothing. bng's interface going
  * down and up, a target's MAC changing (announced), and {@code kill -9} then {@code start} are
  * survived.
