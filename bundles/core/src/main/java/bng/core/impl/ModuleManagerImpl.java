@@ -6,6 +6,7 @@ import bng.core.api.PacketBus;
 import bng.core.api.ShowTopic;
 import bng.core.config.Configuration;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,6 +25,8 @@ import java.util.jar.JarFile;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -137,6 +141,89 @@ public final class ModuleManagerImpl implements ModuleManager, ConfigListener, S
                 return doRemove(name);
             }
         }), 60, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Replaces a running module's bundle by another jar (the given file, or the module's jar in the
+     * modules directory) in place: {@code Bundle.update} stops the bundle (SCR deactivates its
+     * components, the bus waits for port threads to leave its processors and drops them), swaps the
+     * revision, starts it again (SCR activates the new components, which bind the same core
+     * services: session table, health, neighbours, configuration) and the framework is refreshed so
+     * the old class loader goes. Nothing the module keeps of its own survives; what must survive
+     * lives in core. The answer names the bundle's last-modified time before and after.
+     */
+    public String update(String name, String jar) {
+        return await(worker.submit(() -> {
+            synchronized (this) {
+                return doUpdate(name, jar);
+            }
+        }), 60, TimeUnit.SECONDS);
+    }
+
+    private String doUpdate(String name, String jar) {
+        if (name.equals(CORE)) {
+            return "module master is the core: update bng itself (bng restart)";
+        }
+        Bundle b = bundleOf(name);
+        if (b == null) {
+            return "module " + name + " is not installed ('module add " + name + "' installs it)";
+        }
+        if (!name.equals(moduleOf(b))) {
+            return "module " + name + " is part of module " + moduleOf(b) + "'s bundle; update " + moduleOf(b);
+        }
+        Path file = jar == null ? jarOf(name) : Path.of(jar).toAbsolutePath();
+        if (file == null || !Files.isRegularFile(file)) {
+            return "module " + name + ": no jar to update from (" + (jar == null ? "none for bng." + name + " in " + dir : jar) + ")";
+        }
+        try (JarFile jf = new JarFile(file.toFile())) {
+            var mf = jf.getManifest();
+            String h = mf == null ? null : mf.getMainAttributes().getValue(HEADER);
+            if (!namesOf(h).contains(name)) {
+                return "module " + name + ": " + file + " is not that module's bundle (" + HEADER + ": " + h + ")";
+            }
+        } catch (IOException e) {
+            return "module " + name + ": cannot read " + file + ": " + e.getMessage();
+        }
+        long before = b.getLastModified();
+        String version = b.getVersion().toString();
+        try (InputStream in = Files.newInputStream(file)) {
+            b.update(in); // stops, swaps the revision, starts again if it was active
+        } catch (BundleException | IOException | RuntimeException e) {
+            return "module " + name + " failed to update: " + e.getMessage();
+        }
+        String refreshed = refresh(b);
+        return "module " + name + " updated (bundle " + b.getBundleId() + ", " + version + " -> " + b.getVersion()
+            + ", last modified " + before + " -> " + b.getLastModified() + ", from " + file + ")" + refreshed
+            + (b.getState() == Bundle.ACTIVE ? "; running" : "; not running: " + stateName(b.getState()));
+    }
+
+    /** Refreshes the updated bundle so its old revision and class loader are released; waits at most 30 s. */
+    private String refresh(Bundle b) {
+        CountDownLatch done = new CountDownLatch(1);
+        try {
+            context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(b), e -> {
+                if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED || e.getType() == FrameworkEvent.ERROR) {
+                    done.countDown();
+                }
+            });
+            return done.await(30, TimeUnit.SECONDS) ? "" : "; refresh still running after 30 s";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "; refresh interrupted";
+        } catch (RuntimeException e) {
+            return "; refresh failed: " + e.getMessage();
+        }
+    }
+
+    private static String stateName(int state) {
+        return switch (state) {
+            case Bundle.INSTALLED -> "installed";
+            case Bundle.RESOLVED -> "resolved";
+            case Bundle.STARTING -> "starting";
+            case Bundle.STOPPING -> "stopping";
+            case Bundle.ACTIVE -> "active";
+            default -> "uninstalled";
+        };
     }
 
     private static String await(Future<String> f, long timeout, TimeUnit unit) {
