@@ -305,6 +305,7 @@ class RoutingNatTest {
             server.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
         }
         String nat = control("show nat\n");
+        System.out.println("show nat after the targets' connections:\n" + nat);
         assertTrue(nat.lines().anyMatch(l -> l.matches("tcp\\s+\\d+ active, ([2-9]|\\d\\d+) created.*")), nat);
         assertTrue(nat.lines().anyMatch(l -> l.matches("udp\\s+1 active, 1 created.*")), nat);
         assertTrue(nat.lines().anyMatch(l -> l.matches("icmp\\s+\\d+ active, [1-9]\\d* created.*")),
