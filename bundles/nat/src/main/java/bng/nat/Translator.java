@@ -288,7 +288,7 @@ public final class Translator implements PacketProcessor, ConfigListener, ShowTo
 
     /** The offset of the quoted transport header when at least its first 8 bytes are there, else -1. */
     private static int quotedL4(Frame f, int ip) {
-        if (ip + 20 > f.l3End() || (f.u8(ip) >>> 4) != 4) {
+        if (ip + 20 > f.l3End() || (f.u8(ip) >>> 4) != 4 || (f.u8(ip) & 0x0f) < 5) {
             return -1;
         }
         int q = ip + (f.u8(ip) & 0x0f) * 4;

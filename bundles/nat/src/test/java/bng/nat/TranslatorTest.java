@@ -279,6 +279,26 @@ class TranslatorTest {
     }
 
     @Test
+    void icmpErrorsThatQuoteNoLiveMappingOrTooLittleAreLeftAlone() {
+        run(udp(BNG, HOST_MAC, HOST, 5353, FAR, 53, 64));
+        int p = mapped(SessionTable.NAT_UDP, HOST, 5353);
+        int other = p == 65535 ? 1024 : p + 1;
+        Frame unmapped = run(icmpError(BNG, ROUTER_MAC, ROUTER, OUTSIDE, 3, 3, 0, udp(BNG, ROUTER_MAC, OUTSIDE, other, FAR, 53, 63), 64));
+        assertEquals(-1, unmapped.outPort());
+        byte[] badIhl = udp(BNG, ROUTER_MAC, OUTSIDE, p, FAR, 53, 63);
+        badIhl[14] = 0x42; // IHL 2: no header to speak of
+        Frame bad = run(icmpError(BNG, ROUTER_MAC, ROUTER, OUTSIDE, 3, 3, 0, badIhl, 64));
+        assertEquals(-1, bad.outPort());
+        byte[] shortQuote = icmpError(BNG, ROUTER_MAC, ROUTER, OUTSIDE, 3, 4, 1280, udp(BNG, ROUTER_MAC, OUTSIDE, p, FAR, 53, 63), 64);
+        shortQuote = Arrays.copyOf(shortQuote, shortQuote.length - 8); // the quoted UDP header cut off
+        java.nio.ByteBuffer.wrap(shortQuote).putShort(16, (short) (shortQuote.length - 14)).putShort(24, (short) 0)
+            .putShort(24, (short) Packets.fold(Packets.sum(shortQuote, 14, 20)));
+        Frame cut = run(shortQuote);
+        assertEquals(-1, cut.outPort());
+        assertEquals(0, nat.icmpErrors);
+    }
+
+    @Test
     void anInsideHostsPortUnreachableAboutAnInboundDatagramLeavesTranslated() {
         run(udp(BNG, HOST_MAC, HOST, 5353, FAR, 53, 64));
         int p = mapped(SessionTable.NAT_UDP, HOST, 5353);
