@@ -4,6 +4,7 @@ import bng.core.api.ConfigListener;
 import bng.core.api.Frame;
 import bng.core.api.Mastership;
 import bng.core.api.NeighbourCache;
+import bng.core.api.OwnedAddresses;
 import bng.core.api.PacketContext;
 import bng.core.api.PacketProcessor;
 import bng.core.api.Ports;
@@ -16,22 +17,37 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * {@link ServerBalancer} for IPv6 VIPs ({@code server ipaddr6}), DSR targets with an
- * {@code ipaddr6}: same session rules, methods {@code rr} and {@code hash} (Maglev), the Ethernet
- * addresses rewritten with the target's MAC from the IPv6 neighbour cache. NAT over IPv6 is not
- * implemented: such targets are counted and dropped.
+ * {@link ServerBalancer} for IPv6 VIPs ({@code server ipaddr6}) and targets with an
+ * {@code ipaddr6}: the same session rules and every distribution method ({@link SessionBinder},
+ * {@link TargetChooser}, shared with IPv4), in two modes:
+ * <ul>
+ * <li>DSR ({@code dsr enable}): only the Ethernet addresses change.
+ * <li>NAT (no {@code dsr}): the destination becomes the target's IPv6 address (and port, when the
+ * target names one and the server does too); the target's replies, which come back through bng
+ * because its default route is bng's {@code virt6}, get the VIP (and server port) back as source
+ * and leave for the client, which must be in a connected network (BalanceNG's {@code gateway} has
+ * no IPv6 address): an unknown client is asked for by neighbour discovery
+ * ({@link NeighbourCache#requestIpv6}) while the target retransmits. The TCP/UDP checksum follows
+ * each rewrite incrementally, the IPv6 pseudo header included ({@link Frame#setIpv6Dst}).
+ * </ul>
+ * SNAT proxy over IPv6 ({@code prx6}) is not built: such servers' IPv6 flows are counted and
+ * dropped. (Its reverse map would have to keep the client's 16-byte address per connection; the
+ * session key below is a hash.)
  *
  * <p>Sessions live in the same {@link SessionTable}, whose key has room for an IPv4 client only.
  * An IPv6 session's key is therefore a 48-bit hash of (client address, client port or 0) above the
  * server id in the low 16 bits ({@link #key}), so per-server operations ({@code clear}, counters)
- * work unchanged. Two clients of one server share a key with probability 2^-48 per pair (a million
- * concurrent clients: about 2^-9 that any pair does); a collision only makes the second client
- * stick to the first one's target, which is a target of the same server and up, so nothing breaks.
- * {@code show sessions} prints the hash's high 32 bits where an IPv4 client would be.
+ * work unchanged, and a NAT reply rebuilds it from its destination. Two clients of one server share
+ * a key with probability 2^-48 per pair (a million concurrent clients: about 2^-9 that any pair
+ * does); a collision only makes the second client stick to the first one's target, which is a
+ * target of the same server and up, so nothing breaks. {@code show sessions} prints the hash's
+ * high 32 bits where an IPv4 client would be.
  */
 @Component(immediate = true, service = {PacketProcessor.class, ConfigListener.class, ShowTopic.class}, property = {
     ProcessorProperties.NAME + "=slb.balancer6",
@@ -46,8 +62,6 @@ import org.osgi.service.component.annotations.Reference;
 })
 public final class ServerBalancer6 implements PacketProcessor, ConfigListener, ShowTopic {
     private static final System.Logger LOG = System.getLogger(ServerBalancer6.class.getName());
-    private static final int OPEN_MASK = SessionTable.TCP_SYN | SessionTable.TCP_ACK | SessionTable.TCP_FIN
-        | SessionTable.TCP_RST;
 
     @Reference
     SessionTable sessions;
@@ -59,22 +73,38 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
     Ports ports;
     @Reference
     Mastership mastership;
+    @Reference
+    OwnedAddresses owned;
 
     private volatile BalancePlan6 plan = BalancePlan6.EMPTY;
+    final SessionBinder binder = new SessionBinder();
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
     long forwarded;
-    long newSessions;
-    long noSession;
-    long noTarget;
-    long full;
-    long raced;
+    long replied;
     long unresolved;
-    long natNotYet;
     long noRoute;
+    long noProxy6;
+    long martian;
+
+    @Activate
+    void activate() {
+        binder.startSampler("bng-slb6-bandwidth", () -> plan);
+    }
+
+    @Deactivate
+    void deactivate() {
+        binder.stopSampler();
+    }
+
+    /** Re-seeds the random methods (tests: deterministic draws). */
+    void seed(long seed) {
+        binder.chooser = new TargetChooser(health, sessions, seed);
+    }
 
     @Override
     public void configurationChanged(Configuration previous, Configuration current) {
+        binder.ready(health, sessions);
         List<String> notes = new ArrayList<>();
         plan = new BalancePlan6(current, notes);
         for (String note : notes) {
@@ -106,60 +136,41 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
         int proto = f.ipProtocol();
         int s = p.match(BalancePlan6.read64(b, dst), BalancePlan6.read64(b, dst + 8), f.dstPort(), proto);
         if (s < 0) {
+            if (p.replyHi.length > 0 && f.dstMac() == ctx.inPortMac()) {
+                reply(ctx, f, p, proto);
+            }
             return;
         }
         int src = f.ipv6SrcOffset();
         long clientHi = BalancePlan6.read64(b, src);
         long clientLo = BalancePlan6.read64(b, src + 8);
-        boolean tcp = proto == Frame.PROTO_TCP;
-        int flags = tcp ? f.tcpFlags() : 0;
-        boolean opens = !tcp || (flags & OPEN_MASK) == SessionTable.TCP_SYN;
-        long key = key(clientHi, clientLo, p.bySource[s] ? 0 : f.srcPort(), p.serverId[s]);
-        int slot = sessions.find(key);
-        int target = slot < 0 ? -1 : sessions.target(slot);
-        if (target >= 0 && opens && !usable(p, target)) {
-            sessions.remove(key);
-            target = -1;
-        }
-        if (target >= 0) {
-            sessions.touch(slot, flags);
-        } else {
-            if (!opens) {
-                noSession++;
-                ctx.drop();
-                return;
-            }
-            target = choose(p, s, BalancePlan6.fold(clientHi, clientLo));
-            if (target < 0) {
-                noTarget++;
-                ctx.drop();
-                return;
-            }
-            slot = sessions.insert(key, target, tcp, flags);
-            if (slot < 0) {
-                full++;
-                ctx.drop();
-                return;
-            }
-            target = sessions.target(slot);
-            if (target < 0) {
-                raced++;
-                ctx.drop();
-                return;
-            }
-            newSessions++;
-        }
-        forward(ctx, f, p, p.serverId[s], target);
-    }
-
-    private void forward(PacketContext ctx, Frame f, BalancePlan6 p, int server, int target) {
-        if (target >= p.address.length || p.address[target] == null) {
-            noTarget++;
+        // Unspecified, loopback, multicast or an address bng owns (the VIP: a loop at the target) is
+        // forged as a source (RFC 4291 §2.5.2, §2.5.3, §2.7): a target would answer it at itself or a group.
+        if ((clientHi >>> 56) == 0xff || (clientHi == 0 && (clientLo == 0 || clientLo == 1)) || owned.ownsIpv6(b, src)) {
+            martian++;
             ctx.drop();
             return;
         }
-        if (!p.dsr[target]) {
-            natNotYet++;
+        boolean tcp = proto == Frame.PROTO_TCP;
+        int flags = tcp ? f.tcpFlags() : 0;
+        long key = key(clientHi, clientLo, p.bySource[s] ? 0 : f.srcPort(), p.serverId[s]);
+        int target = binder.bind(sessions, health, p, s, key, BalancePlan6.fold(clientHi, clientLo), tcp, flags);
+        if (target < 0) {
+            ctx.drop();
+            return;
+        }
+        forward(ctx, f, p, s, target);
+    }
+
+    private void forward(PacketContext ctx, Frame f, BalancePlan6 p, int s, int target) {
+        if (target >= p.address.length || p.address[target] == null) {
+            binder.noTarget++; // bound to a target the configuration no longer has
+            ctx.drop();
+            return;
+        }
+        int mode = p.mode(s, target);
+        if (mode == Plan.MODE_SNAT) {
+            noProxy6++;
             ctx.drop();
             return;
         }
@@ -176,60 +187,97 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
             ctx.drop();
             return;
         }
+        if (mode == Plan.MODE_NAT) {
+            f.setIpv6Dst(p.address[target], 0);
+            int tp = p.targetPort[target];
+            if (tp != 0 && p.port[s] != 0 && tp != f.dstPort()) {
+                f.setDstPort(tp);
+            }
+        }
         f.setDstMac(mac);
         f.setSrcMac(srcMac);
-        sessions.count(server, target, f.length());
+        sessions.count(p.serverId[s], target, f.length());
         forwarded++;
         ctx.send(out);
     }
 
-    private boolean usable(BalancePlan6 p, int target) {
-        return p.isTarget(target) && health.state(target) == TargetHealth.UP;
+    /**
+     * A packet not to a VIP, sent to bng's MAC, from a NAT target's address and port: a reply, when
+     * the session rebuilt from its destination (the client) is bound to that target. It gets the
+     * VIP (and server port) as source and leaves for the client; anything else passes untouched.
+     */
+    private void reply(PacketContext ctx, Frame f, BalancePlan6 p, int proto) {
+        byte[] b = f.data();
+        int src = f.ipv6SrcOffset();
+        long hi = BalancePlan6.read64(b, src);
+        long lo = BalancePlan6.read64(b, src + 8);
+        int port = f.srcPort();
+        int k = p.firstReply(hi, lo, port);
+        if (k < 0) {
+            port = 0;
+            k = p.firstReply(hi, lo, 0);
+            if (k < 0) {
+                return;
+            }
+        }
+        int dst = f.ipv6DstOffset();
+        long clientHi = BalancePlan6.read64(b, dst);
+        long clientLo = BalancePlan6.read64(b, dst + 8);
+        int dport = f.dstPort();
+        boolean tcp = proto == Frame.PROTO_TCP;
+        // The target's FIN or RST closes the connection's session; any reply refreshes it.
+        int flags = tcp ? (f.tcpFlags() & (SessionTable.TCP_FIN | SessionTable.TCP_RST)) | SessionTable.TCP_ACK : 0;
+        for (; p.replyIs(k, hi, lo, port); k++) {
+            int s = p.replyServer[k];
+            int t = p.replyTarget[k];
+            if (p.protocol[s] != 0 && p.protocol[s] != proto) {
+                continue;
+            }
+            int slot = sessions.find(key(clientHi, clientLo, p.bySource[s] ? 0 : dport, p.serverId[s]));
+            if (slot < 0 || sessions.target(slot) != t) {
+                continue;
+            }
+            int out = p.connectedPort(clientHi, clientLo);
+            long srcMac = out < 0 ? -1 : out == ctx.inPort() ? ctx.inPortMac() : ports.mac(out);
+            if (srcMac < 0) {
+                noRoute++; // a client beyond a router: IPv6 has no gateway to send it to
+                ctx.drop();
+                return;
+            }
+            long mac = neighbours.lookupIpv6(b, dst);
+            if (mac < 0) {
+                unresolved++; // a client neighbour discovery has not met: ask, the target retransmits
+                neighbours.requestIpv6(b, dst);
+                ctx.drop();
+                return;
+            }
+            sessions.touch(slot, flags);
+            f.setIpv6Src(p.vip[s], 0);
+            if (p.port[s] != 0 && f.srcPort() != p.port[s]) {
+                f.setSrcPort(p.port[s]);
+            }
+            f.setDstMac(mac);
+            f.setSrcMac(srcMac);
+            sessions.count(p.serverId[s], t, f.length());
+            replied++;
+            ctx.send(out);
+            return;
+        }
     }
 
+    /** A target for a new session (tests). */
     int choose(BalancePlan6 p, int s, int client) {
-        int t = pick(p, s, p.primaries[s], p.primaryTable[s], client);
-        return t >= 0 ? t : pick(p, s, p.backups[s], p.backupTable[s], client);
-    }
-
-    private int pick(BalancePlan6 p, int s, int[] targets, int[] table, int client) {
-        int n = targets.length;
-        if (table == null) {
-            int start = Integer.remainderUnsigned(p.cursor[s]++, Math.max(1, n));
-            for (int i = 0; i < n; i++) {
-                int t = targets[(start + i) % n];
-                if (usable(p, t)) {
-                    return t;
-                }
-            }
-            return -1;
-        }
-        boolean any = false;
-        for (int t : targets) {
-            any |= usable(p, t);
-        }
-        if (!any) {
-            return -1;
-        }
-        int m = table.length;
-        for (int i = Maglev.index(client, m), c = 0; c < m; c++, i = i + 1 == m ? 0 : i + 1) {
-            if (usable(p, table[i])) {
-                return table[i];
-            }
-        }
-        return -1;
+        return binder.chooser.choose(p, s, client);
     }
 
     @Override
     public void show(List<String> args, StringBuilder out) {
         out.append(String.format("%-14s %d%n", "forwarded", forwarded));
-        out.append(String.format("%-14s %d%n", "new-sessions", newSessions));
-        out.append(String.format("%-14s %d%n", "no-session", noSession));
-        out.append(String.format("%-14s %d%n", "no-target", noTarget));
-        out.append(String.format("%-14s %d%n", "table-full", full));
-        out.append(String.format("%-14s %d%n", "raced", raced));
+        out.append(String.format("%-14s %d%n", "replied", replied));
+        binder.show(out);
         out.append(String.format("%-14s %d%n", "unresolved", unresolved));
-        out.append(String.format("%-14s %d%n", "nat-not-yet", natNotYet));
         out.append(String.format("%-14s %d%n", "no-route", noRoute));
+        out.append(String.format("%-14s %d%n", "no-proxy6", noProxy6));
+        out.append(String.format("%-14s %d%n", "martian-src", martian));
     }
 }

@@ -47,14 +47,17 @@ class ServerBalancer6Test {
         server 3 { ipaddr6 2001:db8::102 port 53 protocol udp sessionid src+port targets 1,2 }
         server 4 { ipaddr6 2001:db8::103 port 80 protocol tcp targets 3 }
         server 5 { ipaddr6 2001:db8::104 targets 5 }
+        server 6 { ipaddr6 2001:db8::105 port 53 protocol udp sessionid src+port targets 6 }
+        server 7 { ipaddr6 2001:db8::106 port 80 protocol tcp proxy enable targets 3 }
         target 1 { ipaddr6 2001:db8::11 dsr enable }
         target 2 { ipaddr6 2001:db8::12 dsr enable }
-        target 3 { ipaddr6 2001:db8::13 }
+        target 3 { ipaddr6 2001:db8::13 port 8080 }
         target 5 { ipaddr6 2001:db8:1::15 dsr enable }
-        register servers 1,2,3,4,5
-        enable servers 1,2,3,4,5
-        register targets 1,2,3,5
-        enable targets 1,2,3,5
+        target 6 { ipaddr6 2001:db8::16 }
+        register servers 1,2,3,4,5,6,7
+        enable servers 1,2,3,4,5,6,7
+        register targets 1,2,3,5,6
+        enable targets 1,2,3,5,6
         """;
 
     /** SYN [2001:db8::a0]:40000 → [2001:db8::100]:80 from the router's MAC to bng's. */
@@ -78,12 +81,15 @@ class ServerBalancer6Test {
         learn("2001:db8::12", 0x02_00_00_00_00_12L, 1);
         learn("2001:db8::13", 0x02_00_00_00_00_13L, 1);
         learn("2001:db8:1::15", 0x02_00_00_00_00_15L, 2);
+        learn("2001:db8::16", 0x02_00_00_00_00_16L, 1);
+        learn("2001:db8::a0", 0x02_00_00_00_00_0aL, 1);
         balancer = new ServerBalancer6();
         balancer.sessions = sessions;
         balancer.health = health;
         balancer.neighbours = neighbours;
         balancer.ports = new ServerBalancerTest.PortsAdapter();
         balancer.mastership = new bng.core.impl.MastershipManager(new bng.core.impl.AddressBook()); // no vrrp: master
+        balancer.owned = new bng.core.impl.AddressBook(); // no source the balancer must refuse as its own
         balancer.configurationChanged(Configuration.empty(), ServerBalancerTest.config(CONFIG));
         bus = new PacketBusManager();
         bus.add(balancer, Map.of(
@@ -94,7 +100,7 @@ class ServerBalancer6Test {
             ProcessorProperties.ETHERTYPE, Frame.ETH_IPV6,
             ProcessorProperties.IP_PROTOCOL, new Integer[] {Frame.PROTO_TCP, Frame.PROTO_UDP}));
         port = bus.newDispatcher("eth0");
-        for (int t : new int[] {1, 2, 3, 5}) {
+        for (int t : new int[] {1, 2, 3, 5, 6}) {
             health.report(t, TargetHealth.UP, "test");
         }
     }
@@ -152,7 +158,7 @@ class ServerBalancer6Test {
         Frame f = run(HexFormat.of().parseHex(SYN));
         assertEquals(1, f.outPort());
         assertEquals(SYN_TO_T1, hex(f));
-        assertEquals(1, balancer.newSessions);
+        assertEquals(1, balancer.binder.newSessions);
         assertEquals(1, sessions.size());
     }
 
@@ -172,7 +178,7 @@ class ServerBalancer6Test {
     void aSegmentWithoutASessionIsDropped() {
         Frame f = run(packet("2001:db8::a1", 40000, "2001:db8::100", 80, 0x10));
         assertEquals(-1, f.outPort());
-        assertEquals(1, balancer.noSession);
+        assertEquals(1, balancer.binder.noSession);
     }
 
     @Test
@@ -184,7 +190,7 @@ class ServerBalancer6Test {
         assertTrue(again == 1 || again == 2);
         health.report(again, TargetHealth.DOWN, "test");
         assertEquals(-1, run(packet("2001:db8::a1", 40002, "2001:db8::100", 80, 0x02)).outPort());
-        assertEquals(1, balancer.noTarget);
+        assertEquals(1, balancer.binder.noTarget);
     }
 
     @Test
@@ -213,10 +219,105 @@ class ServerBalancer6Test {
         assertEquals(4, sessions.size());
     }
 
+    /** Golden frames of NAT over IPv6 (tools/golden/icmpv6.py: its own checksums over the IPv6 pseudo header). */
+    static final String NAT6_SYN = "02000000000102000000000a86dd600000000018064020010db80000000000000000000000a020010db80000000000000000000001039c40005000001000000000006002fd2091740000020405a0";
+    static final String NAT6_SYN_TO_T3 = "02000000001302000000000186dd600000000018064020010db80000000000000000000000a020010db80000000000000000000000139c401f9000001000000000006002fd2073240000020405a0";
+    static final String NAT6_SYNACK = "02000000000102000000001386dd600000000018064020010db800000000000000000000001320010db80000000000000000000000a01f909c4000002000000010016012fd2053130000020405a0";
+    static final String NAT6_SYNACK_OUT = "02000000000a02000000000186dd600000000018064020010db800000000000000000000010320010db80000000000000000000000a000509c4000002000000010016012fd2071630000020405a0";
+    static final String NAT6_UDP = "02000000000102000000000a86dd600000000011114020010db80000000000000000000000a020010db8000000000000000000000105c35000350011e56e7175657374696f6e3f";
+    static final String NAT6_UDP_TO_T6 = "02000000001602000000000186dd600000000011114020010db80000000000000000000000a020010db8000000000000000000000016c35000350011e65d7175657374696f6e3f";
+    static final String NAT6_UDP_REPLY = "02000000000102000000001686dd60000000000f114020010db800000000000000000000001620010db80000000000000000000000a00035c350000f84ca616e7377657221";
+    static final String NAT6_UDP_REPLY_OUT = "02000000000a02000000000186dd60000000000f114020010db800000000000000000000010520010db80000000000000000000000a00035c350000f83db616e7377657221";
+
+    Frame runHex(String hex) {
+        return run(HexFormat.of().parseHex(hex));
+    }
+
+    /** The transport checksum over the IPv6 pseudo header verifies (RFC 8200 §8.1): the complemented sum is 0. */
+    static void assertChecksumVerifies(Frame f) {
+        byte[] b = f.data();
+        int l4len = f.l3End() - f.l4Offset();
+        int sum = ServerBalancerTest.sum(b, f.ipv6SrcOffset(), 32, 0) + l4len + f.ipProtocol();
+        assertEquals(0, ServerBalancerTest.fold(ServerBalancerTest.sum(b, f.l4Offset(), l4len, sum)), hex(f));
+    }
+
     @Test
-    void aTargetWithoutDsrIsCountedAsNatNotYet() {
-        assertEquals(-1, run(packet("2001:db8::a1", 40000, "2001:db8::103", 80, 0x02)).outPort());
-        assertEquals(1, balancer.natNotYet);
+    void natRewritesTheDestinationToTheTargetsAddressAndPort() {
+        Frame f = runHex(NAT6_SYN);
+        assertEquals(1, f.outPort());
+        assertEquals(NAT6_SYN_TO_T3, hex(f));
+        assertChecksumVerifies(f);
+        assertEquals(1, balancer.forwarded);
+    }
+
+    @Test
+    void natRepliesGetTheVipAndServerPortBackAndLeaveForTheClient() {
+        runHex(NAT6_SYN);
+        Frame r = runHex(NAT6_SYNACK);
+        assertEquals(1, r.outPort());
+        assertEquals(NAT6_SYNACK_OUT, hex(r));
+        assertChecksumVerifies(r);
+        assertEquals(1, balancer.replied);
+    }
+
+    @Test
+    void natUdpBothWaysWithTheClientsPortInTheKey() {
+        Frame q = runHex(NAT6_UDP);
+        assertEquals(NAT6_UDP_TO_T6, hex(q));
+        Frame a = runHex(NAT6_UDP_REPLY);
+        assertEquals(NAT6_UDP_REPLY_OUT, hex(a));
+        assertChecksumVerifies(a);
+        // The same reply to another client port has no session (src+port): it passes untouched.
+        Frame o = run(packet("2001:db8::16", 53, "2001:db8::a0", 50001, -1));
+        assertEquals(-1, o.outPort());
+        assertEquals(1, balancer.replied);
+    }
+
+    @Test
+    void aReplyWithoutASessionOrFromAnotherPortPassesUntouched() {
+        String noSession = NAT6_SYNACK;
+        Frame f = runHex(noSession);
+        assertEquals(-1, f.outPort());
+        assertEquals(NAT6_SYNACK, hex(f));
+        runHex(NAT6_SYN);
+        byte[] otherPort = packet("2001:db8::13", 8081, "2001:db8::a0", 40000, 0x12);
+        assertEquals(-1, run(otherPort).outPort());
+        assertEquals(0, balancer.replied);
+    }
+
+    @Test
+    void aReplyToAClientNeighbourDiscoveryHasNotMetIsAskedForAndDropped() {
+        runHex(NAT6_SYN);
+        neighbours = new NeighbourTable();
+        balancer.neighbours = neighbours;
+        assertEquals(-1, runHex(NAT6_SYNACK).outPort());
+        assertEquals(1, balancer.unresolved);
+        byte[][] asked = neighbours.takeRequestsIpv6();
+        assertEquals(1, asked.length);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(IpAddresses.parseIpv6("2001:db8::a0").getAddress(), asked[0]);
+    }
+
+    @Test
+    void aReplyToAClientOutsideEveryConnectedNetworkIsCountedAsNoRoute() {
+        byte[] syn = packet("2001:db8:9::1", 40000, "2001:db8::103", 80, 0x02);
+        assertEquals(1, run(syn).outPort());
+        byte[] synAck = packet("2001:db8::13", 8080, "2001:db8:9::1", 40000, 0x12);
+        assertEquals(-1, run(synAck).outPort());
+        assertEquals(1, balancer.noRoute);
+    }
+
+    @Test
+    void aProxyServerOverIpv6IsCountedAndDropped() {
+        assertEquals(-1, run(packet("2001:db8::a1", 40000, "2001:db8::106", 80, 0x02)).outPort());
+        assertEquals(1, balancer.noProxy6);
+    }
+
+    @Test
+    void forgedSourcesAreCountedAndDropped() {
+        for (String src : new String[] {"::", "::1", "ff02::1"}) {
+            assertEquals(-1, run(packet(src, 40000, "2001:db8::103", 80, 0x02)).outPort(), src);
+        }
+        assertEquals(3, balancer.martian);
     }
 
     @Test
