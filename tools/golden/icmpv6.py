@@ -162,6 +162,27 @@ frames["NAT6_UDP"] = eth(BNG, HOST, udp6(A0, VIP5, 50000, 53, b"question?"))
 frames["NAT6_UDP_TO_T6"] = eth("02:00:00:00:00:16", BNG, udp6(A0, T6, 50000, 53, b"question?"))
 frames["NAT6_UDP_REPLY"] = eth(BNG, "02:00:00:00:00:16", udp6(T6, A0, 53, 50000, b"answer!"))
 frames["NAT6_UDP_REPLY_OUT"] = eth(HOST, BNG, udp6(VIP5, A0, 53, 50000, b"answer!"))
+# ICMPv6 errors quoting a balanced flow. A router on the clients' side (2001:db8::1) says "packet
+# too big" (MTU 1280) about a reply VIP:80 → client:40000 to the VIP: it is steered to the session's
+# target — NAT: outer destination, quoted source and port translated to target 3's; DSR (server
+# 2001:db8::100): MACs only. Target 6 says "port unreachable" about the client's datagram: the
+# client gets it from the VIP, quoting its own datagram to the VIP.
+ROUTER6 = ip6("2001:db8::1")
+
+
+def quoted(t, code, mtu_or_zero, packet):
+    return struct.pack("!BBHI", t, code, 0, mtu_or_zero) + packet
+
+
+frames["NAT6_PTB"] = eth(BNG, HOST, icmp6(ROUTER6, VIP3, quoted(2, 0, 1280, tcp6(
+    VIP3, A0, 80, 40000, 0x2001, 0x1001, 0x18, 64800)), 64))
+frames["NAT6_PTB_TO_T3"] = eth("02:00:00:00:00:13", BNG, icmp6(ROUTER6, T3, quoted(2, 0, 1280, tcp6(
+    T3, A0, 8080, 40000, 0x2001, 0x1001, 0x18, 64800)), 64))
+VIP0 = ip6("2001:db8::100")
+frames["DSR6_PTB"] = eth(BNG, HOST, icmp6(ROUTER6, VIP0, quoted(2, 0, 1280, tcp6(
+    VIP0, A0, 80, 40000, 0x2001, 0x1001, 0x18, 64800)), 64))
+frames["NAT6_UNREACH"] = eth(BNG, "02:00:00:00:00:16", icmp6(T6, A0, quoted(1, 4, 0, udp6(A0, T6, 50000, 53, b"question?")), 64))
+frames["NAT6_UNREACH_OUT"] = eth(HOST, BNG, icmp6(VIP5, A0, quoted(1, 4, 0, udp6(A0, VIP5, 50000, 53, b"question?")), 64))
 
 if __name__ == "__main__":
     for k, v in frames.items():

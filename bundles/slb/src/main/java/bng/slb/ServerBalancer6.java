@@ -36,6 +36,9 @@ import org.osgi.service.component.annotations.Reference;
  * ({@link NeighbourCache#requestIpv6}) while the target retransmits. The TCP/UDP checksum follows
  * each rewrite incrementally, the IPv6 pseudo header included ({@link Frame#setIpv6Dst}).
  * </ul>
+ * ICMPv6 errors (RFC 4443 §3: unreachable, packet too big, time exceeded, parameter problem)
+ * that quote a balanced flow follow it ({@link #icmpError}), so path MTU discovery works through
+ * bng: IPv6 routers never fragment, a lost "packet too big" is a connection that hangs.
  * SNAT proxy over IPv6 ({@code prx6}) is not built: such servers' IPv6 flows are counted and
  * dropped. (Its reverse map would have to keep the client's 16-byte address per connection; the
  * session key below is a hash.)
@@ -57,6 +60,7 @@ import org.osgi.service.component.annotations.Reference;
     ProcessorProperties.ETHERTYPE + ":Integer=34525",
     ProcessorProperties.IP_PROTOCOL + ":Integer=6",
     ProcessorProperties.IP_PROTOCOL + ":Integer=17",
+    ProcessorProperties.IP_PROTOCOL + ":Integer=58",
     ShowTopic.TOPIC + "=slb6",
     ShowTopic.DESCRIPTION + "=slb forwarding and drop counters for IPv6 servers"
 })
@@ -86,6 +90,12 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
     long noRoute;
     long noProxy6;
     long martian;
+    /** ICMPv6 errors about a reply (to the VIP) steered to the session's target. */
+    long icmpToTarget;
+    /** ICMPv6 errors of a NAT target (or its path) about a client's packet, translated back to the client. */
+    long icmpToClient;
+    /** ICMPv6 errors to a VIP about a flow without a session. */
+    long icmpNoSession;
 
     @Activate
     void activate() {
@@ -131,9 +141,13 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
         if (p.serverId.length == 0 || !mastership.isMaster()) {
             return; // no IPv6 server, or a VRRP backup (it owns no VIP)
         }
+        int proto = f.ipProtocol();
+        if (proto == Frame.PROTO_ICMPV6) {
+            icmpError(ctx, f, p);
+            return;
+        }
         byte[] b = f.data();
         int dst = f.ipv6DstOffset();
-        int proto = f.ipProtocol();
         int s = p.match(BalancePlan6.read64(b, dst), BalancePlan6.read64(b, dst + 8), f.dstPort(), proto);
         if (s < 0) {
             if (p.replyHi.length > 0 && f.dstMac() == ctx.inPortMac()) {
@@ -265,6 +279,142 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
         }
     }
 
+    /**
+     * An ICMPv6 error quoting a TCP or UDP packet of a balanced flow (RFC 4443 §2.4 (c): as much of
+     * the invoking packet as fits). About a reply (quoted source = the VIP and server port, sent
+     * to the VIP, e.g. "packet too big" from a router on the clients' side): it goes to the
+     * session's target — DSR as it is, NAT with the destination, the quoted source and its port
+     * translated to the target's (the target's kernel finds its socket by the quoted tuple). About
+     * a client's packet that a NAT target received (quoted destination = the target, sent to the
+     * client): translated back like a reply, the quoted destination and port to the VIP's. Every
+     * rewrite keeps the ICMPv6 checksum and the quoted transport checksum right ({@link Quoted}).
+     * Anything else (informational messages, errors about other packets) passes untouched.
+     */
+    private void icmpError(PacketContext ctx, Frame f, BalancePlan6 p) {
+        int l4 = f.l4Offset();
+        int type = f.u8(l4);
+        int in = l4 + 8;
+        int q = in + 40;
+        if (type < 1 || type > 4 || q + 8 > f.l3End() || (f.u8(in) >>> 4) != 6) {
+            return; // informational (echo, ND: ping's and arp's), or too short to name a flow
+        }
+        int qproto = f.u8(in + 6);
+        if (qproto != Frame.PROTO_TCP && qproto != Frame.PROTO_UDP) {
+            return;
+        }
+        byte[] b = f.data();
+        int qsrc = in + 8;
+        int qdst = in + 24;
+        long srcHi = BalancePlan6.read64(b, qsrc);
+        long srcLo = BalancePlan6.read64(b, qsrc + 8);
+        int dst = f.ipv6DstOffset();
+        int s = p.match(srcHi, srcLo, f.u16(q), qproto);
+        if (s >= 0 && BalancePlan6.read64(b, dst) == srcHi && BalancePlan6.read64(b, dst + 8) == srcLo) {
+            icmpToTarget(ctx, f, p, s, q, qproto);
+        } else if (s < 0 && p.replyHi.length > 0 && f.dstMac() == ctx.inPortMac()
+                && BalancePlan6.read64(b, dst) == srcHi && BalancePlan6.read64(b, dst + 8) == srcLo) {
+            icmpToClient(ctx, f, p, q, qproto);
+        }
+    }
+
+    private void icmpToTarget(PacketContext ctx, Frame f, BalancePlan6 p, int s, int q, int qproto) {
+        byte[] b = f.data();
+        int qdst = q - 16;
+        long key = key(BalancePlan6.read64(b, qdst), BalancePlan6.read64(b, qdst + 8),
+            p.bySource[s] ? 0 : f.u16(q + 2), p.serverId[s]);
+        int target = sessions.lookup(key);
+        if (target < 0 || target >= p.address.length || p.address[target] == null) {
+            icmpNoSession++; // to the VIP, which bng owns: nobody else takes it
+            ctx.drop();
+            return;
+        }
+        int mode = p.mode(s, target);
+        if (mode == Plan.MODE_SNAT) {
+            noProxy6++;
+            ctx.drop();
+            return;
+        }
+        int out = p.outPort[target];
+        long srcMac = out < 0 ? -1 : out == ctx.inPort() ? ctx.inPortMac() : ports.mac(out);
+        long mac = srcMac < 0 ? -1 : neighbours.lookupIpv6(p.address[target], 0);
+        if (mac < 0) {
+            if (srcMac < 0) {
+                noRoute++;
+            } else {
+                unresolved++;
+            }
+            ctx.drop();
+            return;
+        }
+        if (mode == Plan.MODE_NAT) {
+            int csum = Quoted.checksumOffset(f, q, qproto);
+            Quoted.setAddress(f, q - 32, p.address[target], 0, csum, qproto);
+            int tp = p.targetPort[target];
+            if (tp != 0 && p.port[s] != 0 && tp != f.u16(q)) {
+                Quoted.setPort(f, q, tp, csum, qproto);
+            }
+            f.setIpv6Dst(p.address[target], 0);
+        }
+        f.setDstMac(mac);
+        f.setSrcMac(srcMac);
+        icmpToTarget++;
+        ctx.send(out);
+    }
+
+    private void icmpToClient(PacketContext ctx, Frame f, BalancePlan6 p, int q, int qproto) {
+        byte[] b = f.data();
+        int qsrc = q - 32;
+        int qdst = q - 16;
+        long hi = BalancePlan6.read64(b, qdst);
+        long lo = BalancePlan6.read64(b, qdst + 8);
+        int port = f.u16(q + 2);
+        int k = p.firstReply(hi, lo, port);
+        if (k < 0) {
+            port = 0;
+            k = p.firstReply(hi, lo, 0);
+            if (k < 0) {
+                return;
+            }
+        }
+        long clientHi = BalancePlan6.read64(b, qsrc);
+        long clientLo = BalancePlan6.read64(b, qsrc + 8);
+        for (; p.replyIs(k, hi, lo, port); k++) {
+            int s = p.replyServer[k];
+            int t = p.replyTarget[k];
+            if ((p.protocol[s] != 0 && p.protocol[s] != qproto)
+                    || sessions.lookup(key(clientHi, clientLo, p.bySource[s] ? 0 : f.u16(q), p.serverId[s])) != t) {
+                continue;
+            }
+            int out = p.connectedPort(clientHi, clientLo);
+            long srcMac = out < 0 ? -1 : out == ctx.inPort() ? ctx.inPortMac() : ports.mac(out);
+            long mac = srcMac < 0 ? -1 : neighbours.lookupIpv6(b, f.ipv6DstOffset());
+            if (mac < 0) {
+                if (srcMac < 0) {
+                    noRoute++;
+                } else {
+                    unresolved++;
+                    neighbours.requestIpv6(b, f.ipv6DstOffset());
+                }
+                ctx.drop();
+                return;
+            }
+            int csum = Quoted.checksumOffset(f, q, qproto);
+            Quoted.setAddress(f, qdst, p.vip[s], 0, csum, qproto);
+            if (p.port[s] != 0 && f.u16(q + 2) != p.port[s]) {
+                Quoted.setPort(f, q + 2, p.port[s], csum, qproto);
+            }
+            int src = f.ipv6SrcOffset();
+            if (BalancePlan6.read64(b, src) == hi && BalancePlan6.read64(b, src + 8) == lo) {
+                f.setIpv6Src(p.vip[s], 0); // the target itself reports: it speaks as the VIP
+            }
+            f.setDstMac(mac);
+            f.setSrcMac(srcMac);
+            icmpToClient++;
+            ctx.send(out);
+            return;
+        }
+    }
+
     /** A target for a new session (tests). */
     int choose(BalancePlan6 p, int s, int client) {
         return binder.chooser.choose(p, s, client);
@@ -279,5 +429,8 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
         out.append(String.format("%-14s %d%n", "no-route", noRoute));
         out.append(String.format("%-14s %d%n", "no-proxy6", noProxy6));
         out.append(String.format("%-14s %d%n", "martian-src", martian));
+        out.append(String.format("%-14s %d%n", "icmp-to-target", icmpToTarget));
+        out.append(String.format("%-14s %d%n", "icmp-to-client", icmpToClient));
+        out.append(String.format("%-14s %d%n", "icmp-no-session", icmpNoSession));
     }
 }
