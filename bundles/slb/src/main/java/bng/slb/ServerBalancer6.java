@@ -188,16 +188,8 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
             ctx.drop();
             return;
         }
-        int out = p.outPort[target];
-        long srcMac = out < 0 ? -1 : out == ctx.inPort() ? ctx.inPortMac() : ports.mac(out);
-        if (srcMac < 0) {
-            noRoute++;
-            ctx.drop();
-            return;
-        }
-        long mac = neighbours.lookupIpv6(p.address[target], 0);
-        if (mac < 0) {
-            unresolved++; // arp's neighbour discovery resolves targets; until then the client retransmits
+        int out = hopToTarget(ctx, f, p, target);
+        if (out < 0) {
             ctx.drop();
             return;
         }
@@ -208,8 +200,6 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
                 f.setDstPort(tp);
             }
         }
-        f.setDstMac(mac);
-        f.setSrcMac(srcMac);
         sessions.count(p.serverId[s], target, f.length());
         forwarded++;
         ctx.send(out);
@@ -251,17 +241,8 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
             if (slot < 0 || sessions.target(slot) != t) {
                 continue;
             }
-            int out = p.connectedPort(clientHi, clientLo);
-            long srcMac = out < 0 ? -1 : out == ctx.inPort() ? ctx.inPortMac() : ports.mac(out);
-            if (srcMac < 0) {
-                noRoute++; // a client beyond a router: IPv6 has no gateway to send it to
-                ctx.drop();
-                return;
-            }
-            long mac = neighbours.lookupIpv6(b, dst);
-            if (mac < 0) {
-                unresolved++; // a client neighbour discovery has not met: ask, the target retransmits
-                neighbours.requestIpv6(b, dst);
+            int out = hopToClient(ctx, f, p, clientHi, clientLo);
+            if (out < 0) {
                 ctx.drop();
                 return;
             }
@@ -270,8 +251,6 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
             if (p.port[s] != 0 && f.srcPort() != p.port[s]) {
                 f.setSrcPort(p.port[s]);
             }
-            f.setDstMac(mac);
-            f.setSrcMac(srcMac);
             sessions.count(p.serverId[s], t, f.length());
             replied++;
             ctx.send(out);
@@ -334,15 +313,8 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
             ctx.drop();
             return;
         }
-        int out = p.outPort[target];
-        long srcMac = out < 0 ? -1 : out == ctx.inPort() ? ctx.inPortMac() : ports.mac(out);
-        long mac = srcMac < 0 ? -1 : neighbours.lookupIpv6(p.address[target], 0);
-        if (mac < 0) {
-            if (srcMac < 0) {
-                noRoute++;
-            } else {
-                unresolved++;
-            }
+        int out = hopToTarget(ctx, f, p, target);
+        if (out < 0) {
             ctx.drop();
             return;
         }
@@ -355,8 +327,6 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
             }
             f.setIpv6Dst(p.address[target], 0);
         }
-        f.setDstMac(mac);
-        f.setSrcMac(srcMac);
         icmpToTarget++;
         ctx.send(out);
     }
@@ -385,16 +355,8 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
                     || sessions.lookup(key(clientHi, clientLo, p.bySource[s] ? 0 : f.u16(q), p.serverId[s])) != t) {
                 continue;
             }
-            int out = p.connectedPort(clientHi, clientLo);
-            long srcMac = out < 0 ? -1 : out == ctx.inPort() ? ctx.inPortMac() : ports.mac(out);
-            long mac = srcMac < 0 ? -1 : neighbours.lookupIpv6(b, f.ipv6DstOffset());
-            if (mac < 0) {
-                if (srcMac < 0) {
-                    noRoute++;
-                } else {
-                    unresolved++;
-                    neighbours.requestIpv6(b, f.ipv6DstOffset());
-                }
+            int out = hopToClient(ctx, f, p, clientHi, clientLo);
+            if (out < 0) {
                 ctx.drop();
                 return;
             }
@@ -407,12 +369,51 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
             if (BalancePlan6.read64(b, src) == hi && BalancePlan6.read64(b, src + 8) == lo) {
                 f.setIpv6Src(p.vip[s], 0); // the target itself reports: it speaks as the VIP
             }
-            f.setDstMac(mac);
-            f.setSrcMac(srcMac);
             icmpToClient++;
             ctx.send(out);
             return;
         }
+    }
+
+    /** Sets the MACs toward {@code target} and returns the leaving port, or -1 (counted: no route, unresolved). */
+    private int hopToTarget(PacketContext ctx, Frame f, BalancePlan6 p, int target) {
+        int out = p.outPort[target];
+        long srcMac = out < 0 ? -1 : out == ctx.inPort() ? ctx.inPortMac() : ports.mac(out);
+        if (srcMac < 0) {
+            noRoute++;
+            return -1;
+        }
+        long mac = neighbours.lookupIpv6(p.address[target], 0);
+        if (mac < 0) {
+            unresolved++; // arp's neighbour discovery resolves targets; until then the client retransmits
+            return -1;
+        }
+        f.setDstMac(mac);
+        f.setSrcMac(srcMac);
+        return out;
+    }
+
+    /**
+     * Sets the MACs toward the client (the frame's destination) and returns the leaving port, or -1
+     * (counted): a client beyond a router has no route (IPv6 has no gateway), one neighbour
+     * discovery has not met is asked for, and the target retransmits.
+     */
+    private int hopToClient(PacketContext ctx, Frame f, BalancePlan6 p, long clientHi, long clientLo) {
+        int out = p.connectedPort(clientHi, clientLo);
+        long srcMac = out < 0 ? -1 : out == ctx.inPort() ? ctx.inPortMac() : ports.mac(out);
+        if (srcMac < 0) {
+            noRoute++;
+            return -1;
+        }
+        long mac = neighbours.lookupIpv6(f.data(), f.ipv6DstOffset());
+        if (mac < 0) {
+            unresolved++;
+            neighbours.requestIpv6(f.data(), f.ipv6DstOffset());
+            return -1;
+        }
+        f.setDstMac(mac);
+        f.setSrcMac(srcMac);
+        return out;
     }
 
     /** A target for a new session (tests). */

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bng.core.api.Frame;
-import bng.core.api.ProcessorProperties;
 import bng.core.api.TargetHealth;
-import bng.core.config.Configuration;
 import bng.core.config.IpAddresses;
 import bng.core.impl.Dispatcher;
 import bng.core.impl.HealthBoard;
@@ -15,7 +13,6 @@ import bng.core.impl.NeighbourTable;
 import bng.core.impl.PacketBusManager;
 import bng.core.impl.SessionStore;
 import java.util.Arrays;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,23 +63,10 @@ class DistributionMethods6Test {
             neighbours.learnIpv6(IpAddresses.parseIpv6("2001:db8::1" + t).getAddress(), 0, 0x02_00_00_00_00_10L + t, 1);
             health.report(t, TargetHealth.UP, "test");
         }
-        balancer = new ServerBalancer6();
-        balancer.mastership = new bng.core.impl.MastershipManager(new bng.core.impl.AddressBook()); // no vrrp: master
-        balancer.owned = new bng.core.impl.AddressBook();
-        balancer.sessions = sessions;
-        balancer.health = health;
-        balancer.neighbours = neighbours;
-        balancer.ports = new ServerBalancerTest.PortsAdapter();
-        balancer.configurationChanged(Configuration.empty(), ServerBalancerTest.config(text()));
+        balancer = ServerBalancer6Test.balancer(sessions, health, neighbours, text());
         balancer.seed(42);
         bus = new PacketBusManager();
-        bus.add(balancer, Map.of(
-            ProcessorProperties.NAME, "slb.balancer6",
-            ProcessorProperties.MODULE, "slb",
-            ProcessorProperties.BAND, ProcessorProperties.BAND_DIRECTOR,
-            ProcessorProperties.PRIORITY, 2000,
-            ProcessorProperties.ETHERTYPE, Frame.ETH_IPV6,
-            ProcessorProperties.IP_PROTOCOL, new Integer[] {Frame.PROTO_TCP, Frame.PROTO_UDP}));
+        ServerBalancer6Test.add(bus, balancer);
         port = bus.newDispatcher("eth0");
     }
 

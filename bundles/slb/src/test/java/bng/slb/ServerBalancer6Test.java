@@ -83,26 +83,37 @@ class ServerBalancer6Test {
         learn("2001:db8:1::15", 0x02_00_00_00_00_15L, 2);
         learn("2001:db8::16", 0x02_00_00_00_00_16L, 1);
         learn("2001:db8::a0", 0x02_00_00_00_00_0aL, 1);
-        balancer = new ServerBalancer6();
-        balancer.sessions = sessions;
-        balancer.health = health;
-        balancer.neighbours = neighbours;
-        balancer.ports = new ServerBalancerTest.PortsAdapter();
-        balancer.mastership = new bng.core.impl.MastershipManager(new bng.core.impl.AddressBook()); // no vrrp: master
-        balancer.owned = new bng.core.impl.AddressBook(); // no source the balancer must refuse as its own
-        balancer.configurationChanged(Configuration.empty(), ServerBalancerTest.config(CONFIG));
+        balancer = balancer(sessions, health, neighbours, CONFIG);
         bus = new PacketBusManager();
-        bus.add(balancer, Map.of(
+        add(bus, balancer);
+        port = bus.newDispatcher("eth0");
+        for (int t : new int[] {1, 2, 3, 5, 6}) {
+            health.report(t, TargetHealth.UP, "test");
+        }
+    }
+
+    /** A balancer on core's real session table, health board and neighbour cache, configured; master, owning nothing. */
+    static ServerBalancer6 balancer(SessionStore sessions, HealthBoard health, NeighbourTable neighbours, String config) {
+        ServerBalancer6 b = new ServerBalancer6();
+        b.sessions = sessions;
+        b.health = health;
+        b.neighbours = neighbours;
+        b.ports = new ServerBalancerTest.PortsAdapter();
+        b.mastership = new bng.core.impl.MastershipManager(new bng.core.impl.AddressBook()); // no vrrp: master
+        b.owned = new bng.core.impl.AddressBook(); // no source the balancer must refuse as its own
+        b.configurationChanged(Configuration.empty(), ServerBalancerTest.config(config));
+        return b;
+    }
+
+    /** Adds the balancer to the bus with its component's properties. */
+    static void add(PacketBusManager bus, ServerBalancer6 b) {
+        bus.add(b, Map.of(
             ProcessorProperties.NAME, "slb.balancer6",
             ProcessorProperties.MODULE, "slb",
             ProcessorProperties.BAND, ProcessorProperties.BAND_DIRECTOR,
             ProcessorProperties.PRIORITY, 2000,
             ProcessorProperties.ETHERTYPE, Frame.ETH_IPV6,
             ProcessorProperties.IP_PROTOCOL, new Integer[] {Frame.PROTO_TCP, Frame.PROTO_UDP, Frame.PROTO_ICMPV6}));
-        port = bus.newDispatcher("eth0");
-        for (int t : new int[] {1, 2, 3, 5, 6}) {
-            health.report(t, TargetHealth.UP, "test");
-        }
     }
 
     @AfterEach
