@@ -14,7 +14,7 @@ import java.util.List;
  * {@link BalancePlan} for IPv6: the enabled servers with an {@code ipaddr6} (VIPs as two longs and
  * as bytes, for the rewrite of a reply's source), their targets with an {@code ipaddr6}, the
  * connected IPv6 networks (a network's {@code real6}, else {@code virt6}, cut to {@code mask6},
- * longest prefix first), and the reply index of NAT targets sorted by (address, port).
+ * longest prefix first), and the reply index of NAT and proxied targets sorted by (address, port).
  * Immutable but for the round-robin cursors.
  */
 final class BalancePlan6 extends Plan {
@@ -24,6 +24,10 @@ final class BalancePlan6 extends Plan {
     final long[] vipLo;
     /** The VIPs' 16 bytes each (the source a NAT reply gets). */
     final byte[][] vip;
+    /** SNAT source: {@code prx6}, else the VIP (16 bytes, and as two longs). */
+    final byte[][] prx;
+    final long[] prxHi;
+    final long[] prxLo;
 
     /** The target's IPv6 address, or null. */
     final byte[][] address;
@@ -37,7 +41,7 @@ final class BalancePlan6 extends Plan {
     final long[] maskLo;
     final int[] netPort;
 
-    // Reply index of NAT targets, sorted by (address high, address low, port); parallel server index and target id.
+    // Reply index of NAT and proxied targets, sorted by (address high, address low, port); parallel server index and target id.
     final long[] replyHi;
     final long[] replyLo;
     final int[] replyPort;
@@ -54,6 +58,9 @@ final class BalancePlan6 extends Plan {
         vipHi = new long[n];
         vipLo = new long[n];
         vip = new byte[n][];
+        prx = new byte[n][];
+        prxHi = new long[n];
+        prxLo = new long[n];
 
         List<NetworkDef> nets = new ArrayList<>();
         for (NetworkDef d : c.networks().values()) {
@@ -95,10 +102,9 @@ final class BalancePlan6 extends Plan {
             vip[i] = s.ipaddr6().getAddress();
             vipHi[i] = read64(vip[i], 0);
             vipLo[i] = read64(vip[i], 8);
-            if (s.proxy()) {
-                notes.add("server " + s.id() + " (IPv6) proxy: SNAT over IPv6 (prx6) is not implemented,"
-                    + " its IPv6 flows are dropped (counted as no-proxy6)");
-            }
+            prx[i] = s.prx6() != null ? s.prx6().getAddress() : vip[i];
+            prxHi[i] = read64(prx[i], 0);
+            prxLo[i] = read64(prx[i], 8);
         }
         buildPools(c, servers, notes, "IPv6");
 
@@ -106,7 +112,7 @@ final class BalancePlan6 extends Plan {
         for (int i = 0; i < n; i++) {
             for (TargetPool pool : new TargetPool[] {primaries[i], backups[i]}) {
                 for (int t : pool.ids) {
-                    if (mode(i, t) == MODE_NAT) {
+                    if (mode(i, t) != MODE_DSR) {
                         replies.add(new long[] {addressHi[t], addressLo[t], replyPort(i, t), i, t});
                     }
                 }

@@ -190,7 +190,7 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         int mode = p.mode(s, target);
         if (mode == BalancePlan.MODE_SNAT) {
             long conn = SessionTable.key(f.ipv4Src(), f.srcPort(), p.serverId[s]);
-            if (p.bySource[s] && !connection(conn, target, tcp, flags)) {
+            if (p.bySource[s] && !binder.connection(sessions, conn, target, tcp, flags)) {
                 binder.full++;
                 ctx.drop();
                 return;
@@ -216,25 +216,6 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         sessions.count(p.serverId[s], target, f.length());
         forwarded++;
         ctx.send(out);
-    }
-
-    /**
-     * A proxied connection of a {@code sessionid src} server: its session is per client, but its
-     * proxy port must be per connection, so the connection gets a session of its own (key with the
-     * client port, same target) that carries the port and its own TCP/UDP timeouts.
-     */
-    private boolean connection(long conn, int target, boolean tcp, int flags) {
-        int slot = sessions.find(conn);
-        int bound = slot < 0 ? -1 : sessions.target(slot);
-        if (bound == target) {
-            sessions.touch(slot, flags);
-            return true;
-        }
-        if (bound >= 0) {
-            sessions.remove(conn); // the client moved to another target: the old connection is over
-        }
-        slot = sessions.insert(conn, target, tcp, flags);
-        return slot >= 0 && sessions.target(slot) == target;
     }
 
     /**

@@ -25,7 +25,7 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * {@link ServerBalancer} for IPv6 VIPs ({@code server ipaddr6}) and targets with an
  * {@code ipaddr6}: the same session rules and every distribution method ({@link SessionBinder},
- * {@link TargetChooser}, shared with IPv4), in two modes:
+ * {@link TargetChooser}, shared with IPv4), in three modes:
  * <ul>
  * <li>DSR ({@code dsr enable}): only the Ethernet addresses change.
  * <li>NAT (no {@code dsr}): the destination becomes the target's IPv6 address (and port, when the
@@ -35,13 +35,14 @@ import org.osgi.service.component.annotations.Reference;
  * no IPv6 address): an unknown client is asked for by neighbour discovery
  * ({@link NeighbourCache#requestIpv6}) while the target retransmits. The TCP/UDP checksum follows
  * each rewrite incrementally, the IPv6 pseudo header included ({@link Frame#setIpv6Dst}).
+ * <li>SNAT proxy (server {@code proxy enable}): as NAT, and the source becomes {@code prx6} (default
+ * the VIP) with a port from the session table's proxy index; replies to prx6:port go back to the
+ * client, whose address {@link ProxyClients} keeps per (target, port), since the key is a hash.
  * </ul>
  * ICMPv6 errors (RFC 4443 §3: unreachable, packet too big, time exceeded, parameter problem)
  * that quote a balanced flow follow it ({@link #icmpError}), so path MTU discovery works through
- * bng: IPv6 routers never fragment, a lost "packet too big" is a connection that hangs.
- * SNAT proxy over IPv6 ({@code prx6}) is not built: such servers' IPv6 flows are counted and
- * dropped. (Its reverse map would have to keep the client's 16-byte address per connection; the
- * session key below is a hash.)
+ * bng: IPv6 routers never fragment, a lost "packet too big" is a connection that hangs (not yet
+ * for proxied flows: counted as {@code icmp-no-session}).
  *
  * <p>Sessions live in the same {@link SessionTable}, whose key has room for an IPv4 client only.
  * An IPv6 session's key is therefore a 48-bit hash of (client address, client port or 0) above the
@@ -81,6 +82,7 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
     OwnedAddresses owned;
 
     private volatile BalancePlan6 plan = BalancePlan6.EMPTY;
+    private final ProxyClients proxyClients = new ProxyClients();
     final SessionBinder binder = new SessionBinder();
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
@@ -88,7 +90,7 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
     long replied;
     long unresolved;
     long noRoute;
-    long noProxy6;
+    long noProxyPort;
     long martian;
     /** ICMPv6 errors about a reply (to the VIP) steered to the session's target. */
     long icmpToTarget;
@@ -116,7 +118,17 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
     public void configurationChanged(Configuration previous, Configuration current) {
         binder.ready(health, sessions);
         List<String> notes = new ArrayList<>();
-        plan = new BalancePlan6(current, notes);
+        BalancePlan6 next = new BalancePlan6(current, notes);
+        for (int s = 0; s < next.serverId.length; s++) {
+            if (next.proxy[s]) {
+                for (TargetPool pool : new TargetPool[] {next.primaries[s], next.backups[s]}) {
+                    for (int t : pool.ids) {
+                        proxyClients.ensure(t);
+                    }
+                }
+            }
+        }
+        plan = next;
         for (String note : notes) {
             if (logged.add(note)) {
                 LOG.log(System.Logger.Level.WARNING, note);
@@ -173,27 +185,41 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
             ctx.drop();
             return;
         }
-        forward(ctx, f, p, s, target);
+        forward(ctx, f, p, s, target, tcp, flags);
     }
 
-    private void forward(PacketContext ctx, Frame f, BalancePlan6 p, int s, int target) {
+    private void forward(PacketContext ctx, Frame f, BalancePlan6 p, int s, int target, boolean tcp, int flags) {
         if (target >= p.address.length || p.address[target] == null) {
             binder.noTarget++; // bound to a target the configuration no longer has
             ctx.drop();
             return;
         }
         int mode = p.mode(s, target);
-        if (mode == Plan.MODE_SNAT) {
-            noProxy6++;
-            ctx.drop();
-            return;
-        }
         int out = hopToTarget(ctx, f, p, target);
         if (out < 0) {
             ctx.drop();
             return;
         }
-        if (mode == Plan.MODE_NAT) {
+        if (mode == Plan.MODE_SNAT) {
+            byte[] b = f.data();
+            int src = f.ipv6SrcOffset();
+            long conn = key(BalancePlan6.read64(b, src), BalancePlan6.read64(b, src + 8), f.srcPort(), p.serverId[s]);
+            if (p.bySource[s] && !binder.connection(sessions, conn, target, tcp, flags)) {
+                binder.full++;
+                ctx.drop();
+                return;
+            }
+            int proxyPort = sessions.proxyPort(conn, target);
+            if (proxyPort < 0) {
+                noProxyPort++;
+                ctx.drop();
+                return;
+            }
+            proxyClients.record(target, proxyPort, conn, b, src, f.srcPort());
+            f.setIpv6Src(p.prx[s], 0);
+            f.setSrcPort(proxyPort);
+        }
+        if (mode != Plan.MODE_DSR) {
             f.setIpv6Dst(p.address[target], 0);
             int tp = p.targetPort[target];
             if (tp != 0 && p.port[s] != 0 && tp != f.dstPort()) {
@@ -206,9 +232,11 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
     }
 
     /**
-     * A packet not to a VIP, sent to bng's MAC, from a NAT target's address and port: a reply, when
-     * the session rebuilt from its destination (the client) is bound to that target. It gets the
-     * VIP (and server port) as source and leaves for the client; anything else passes untouched.
+     * A packet not to a VIP, sent to bng's MAC, from a NAT or proxied target's address and port: a
+     * reply, when the session rebuilt from its destination (NAT: the client) or the connection on
+     * its destination port (proxy: to prx6, {@link ProxyClients}) is bound to that target. It gets
+     * the VIP (and server port) as source, proxied ones the client's address and port as
+     * destination, and leaves for the client; anything else passes untouched.
      */
     private void reply(PacketContext ctx, Frame f, BalancePlan6 p, int proto) {
         byte[] b = f.data();
@@ -237,16 +265,36 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
             if (p.protocol[s] != 0 && p.protocol[s] != proto) {
                 continue;
             }
-            int slot = sessions.find(key(clientHi, clientLo, p.bySource[s] ? 0 : dport, p.serverId[s]));
+            byte[] client = b;
+            int at = dst;
+            long key;
+            int proxied = -1;
+            if (p.proxy[s]) {
+                long conn = clientHi == p.prxHi[s] && clientLo == p.prxLo[s] ? sessions.proxied(t, dport) : 0;
+                proxied = conn == 0 || SessionTable.keyServer(conn) != p.serverId[s] ? -1 : proxyClients.find(t, dport, conn);
+                if (proxied < 0) {
+                    continue;
+                }
+                client = proxyClients.addresses(t);
+                at = proxied * 16;
+                key = conn;
+            } else {
+                key = key(clientHi, clientLo, p.bySource[s] ? 0 : dport, p.serverId[s]);
+            }
+            int slot = sessions.find(key);
             if (slot < 0 || sessions.target(slot) != t) {
                 continue;
             }
-            int out = hopToClient(ctx, f, p, clientHi, clientLo);
+            int out = hopToClient(ctx, f, p, client, at);
             if (out < 0) {
                 ctx.drop();
                 return;
             }
             sessions.touch(slot, flags);
+            if (proxied >= 0) {
+                f.setIpv6Dst(client, at);
+                f.setDstPort(proxyClients.clientPort(t, proxied));
+            }
             f.setIpv6Src(p.vip[s], 0);
             if (p.port[s] != 0 && f.srcPort() != p.port[s]) {
                 f.setSrcPort(p.port[s]);
@@ -309,7 +357,7 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
         }
         int mode = p.mode(s, target);
         if (mode == Plan.MODE_SNAT) {
-            noProxy6++;
+            icmpNoSession++; // not steered yet: the quote would need prx6 and the proxy port put in for the client
             ctx.drop();
             return;
         }
@@ -355,7 +403,7 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
                     || sessions.lookup(key(clientHi, clientLo, p.bySource[s] ? 0 : f.u16(q), p.serverId[s])) != t) {
                 continue;
             }
-            int out = hopToClient(ctx, f, p, clientHi, clientLo);
+            int out = hopToClient(ctx, f, p, b, f.ipv6DstOffset());
             if (out < 0) {
                 ctx.drop();
                 return;
@@ -394,21 +442,21 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
     }
 
     /**
-     * Sets the MACs toward the client (the frame's destination) and returns the leaving port, or -1
+     * Sets the MACs toward the client at {@code a[off, off+16)} and returns the leaving port, or -1
      * (counted): a client beyond a router has no route (IPv6 has no gateway), one neighbour
      * discovery has not met is asked for, and the target retransmits.
      */
-    private int hopToClient(PacketContext ctx, Frame f, BalancePlan6 p, long clientHi, long clientLo) {
-        int out = p.connectedPort(clientHi, clientLo);
+    private int hopToClient(PacketContext ctx, Frame f, BalancePlan6 p, byte[] a, int off) {
+        int out = p.connectedPort(BalancePlan6.read64(a, off), BalancePlan6.read64(a, off + 8));
         long srcMac = out < 0 ? -1 : out == ctx.inPort() ? ctx.inPortMac() : ports.mac(out);
         if (srcMac < 0) {
             noRoute++;
             return -1;
         }
-        long mac = neighbours.lookupIpv6(f.data(), f.ipv6DstOffset());
+        long mac = neighbours.lookupIpv6(a, off);
         if (mac < 0) {
             unresolved++;
-            neighbours.requestIpv6(f.data(), f.ipv6DstOffset());
+            neighbours.requestIpv6(a, off);
             return -1;
         }
         f.setDstMac(mac);
@@ -428,7 +476,7 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
         binder.show(out);
         out.append(String.format("%-14s %d%n", "unresolved", unresolved));
         out.append(String.format("%-14s %d%n", "no-route", noRoute));
-        out.append(String.format("%-14s %d%n", "no-proxy6", noProxy6));
+        out.append(String.format("%-14s %d%n", "no-proxy-port", noProxyPort));
         out.append(String.format("%-14s %d%n", "martian-src", martian));
         out.append(String.format("%-14s %d%n", "icmp-to-target", icmpToTarget));
         out.append(String.format("%-14s %d%n", "icmp-to-client", icmpToClient));

@@ -130,6 +130,25 @@ final class SessionBinder {
         return p.isTarget(target) ? health.state(target) != TargetHealth.DOWN : p.isDraining(target);
     }
 
+    /**
+     * A proxied connection of a {@code sessionid src} server: its session is per client, but its
+     * proxy port must be per connection, so the connection gets a session of its own (key with the
+     * client port, same target) that carries the port and its own TCP/UDP timeouts.
+     */
+    boolean connection(SessionTable sessions, long conn, int target, boolean tcp, int flags) {
+        int slot = sessions.find(conn);
+        int bound = slot < 0 ? -1 : sessions.target(slot);
+        if (bound == target) {
+            sessions.touch(slot, flags);
+            return true;
+        }
+        if (bound >= 0) {
+            sessions.remove(conn); // the client moved to another target: the old connection is over
+        }
+        slot = sessions.insert(conn, target, tcp, flags);
+        return slot >= 0 && sessions.target(slot) == target;
+    }
+
     /** The session counters, for {@code show slb} / {@code show slb6}. */
     void show(StringBuilder out) {
         out.append(String.format("%-14s %d%n", "new-sessions", newSessions));

@@ -48,7 +48,7 @@ class ServerBalancer6Test {
         server 4 { ipaddr6 2001:db8::103 port 80 protocol tcp targets 3 }
         server 5 { ipaddr6 2001:db8::104 targets 5 }
         server 6 { ipaddr6 2001:db8::105 port 53 protocol udp sessionid src+port targets 6 }
-        server 7 { ipaddr6 2001:db8::106 port 80 protocol tcp proxy enable targets 3 }
+        server 7 { ipaddr6 2001:db8::106 port 80 protocol tcp proxy enable prx6 2001:db8::fe targets 3 }
         target 1 { ipaddr6 2001:db8::11 dsr enable }
         target 2 { ipaddr6 2001:db8::12 dsr enable }
         target 3 { ipaddr6 2001:db8::13 port 8080 }
@@ -317,10 +317,43 @@ class ServerBalancer6Test {
         assertEquals(1, balancer.noRoute);
     }
 
+    /** Headers and payload of a frame, without the MACs (the expected frames come from {@link #packet}: its own checksums). */
+    static String afterMacs(Frame f) {
+        return hex(f).substring(24);
+    }
+
+    static String afterMacs(byte[] b) {
+        return HexFormat.of().formatHex(b).substring(24);
+    }
+
     @Test
-    void aProxyServerOverIpv6IsCountedAndDropped() {
-        assertEquals(-1, run(packet("2001:db8::a1", 40000, "2001:db8::106", 80, 0x02)).outPort());
-        assertEquals(1, balancer.noProxy6);
+    void snatRewritesTheSourceToPrx6WithAPortAndTheRepliesGoBackToTheClient() {
+        Frame f = run(packet("2001:db8::a0", 40000, "2001:db8::106", 80, 0x02));
+        assertEquals(1, f.outPort());
+        assertEquals(0x02_00_00_00_00_13L, f.dstMac());
+        int proxyPort = f.srcPort();
+        assertTrue(proxyPort >= 1024, "a proxy port: " + proxyPort);
+        assertEquals(afterMacs(packet("2001:db8::fe", proxyPort, "2001:db8::13", 8080, 0x02)), afterMacs(f));
+        assertChecksumVerifies(f);
+
+        Frame r = run(packet("2001:db8::13", 8080, "2001:db8::fe", proxyPort, 0x12));
+        assertEquals(1, r.outPort());
+        assertEquals(0x02_00_00_00_00_0aL, r.dstMac());
+        assertEquals(afterMacs(packet("2001:db8::106", 80, "2001:db8::a0", 40000, 0x12)), afterMacs(r));
+        assertChecksumVerifies(r);
+        assertEquals(1, balancer.replied);
+
+        int second = run(packet("2001:db8::a0", 40001, "2001:db8::106", 80, 0x02)).srcPort();
+        assertNotEquals(proxyPort, second, "each connection its own port");
+        Frame other = run(packet("2001:db8::a1", 40000, "2001:db8::106", 80, 0x02));
+        assertEquals(0x02_00_00_00_00_13L, other.dstMac());
+        int unused = 1024;
+        while (unused == proxyPort || unused == second || unused == other.srcPort()) {
+            unused++;
+        }
+        assertEquals(-1, run(packet("2001:db8::13", 8080, "2001:db8::fe", unused, 0x10)).outPort(),
+            "a reply to a port no connection holds passes untouched");
+        assertEquals(1, balancer.replied);
     }
 
     @Test
@@ -421,7 +454,11 @@ class ServerBalancer6Test {
             HexFormat.of().parseHex(NAT6_SYN),
             HexFormat.of().parseHex(NAT6_SYNACK),
             HexFormat.of().parseHex(NAT6_PTB),
+            packet("2001:db8::a0", 40000, "2001:db8::106", 80, 0x10),
+            null,
         };
+        frames[7] = packet("2001:db8::13", 8080, "2001:db8::fe", run(packet("2001:db8::a0", 40000, "2001:db8::106", 80, 0x02))
+            .srcPort(), 0x10); // the reply to the proxy port of that connection
         int n = frames.length;
         Frame[] burst = new Frame[n];
         for (int k = 0; k < n; k++) {
@@ -444,13 +481,14 @@ class ServerBalancer6Test {
         }
         long nanos = System.nanoTime() - t0;
         long allocated = mx.getCurrentThreadAllocatedBytes() - before;
-        System.out.printf("measured: slb over IPv6 %.0f ns per frame (DSR, NAT both ways, packet too big), "
+        System.out.printf("measured: slb over IPv6 %.0f ns per frame (DSR, NAT and SNAT both ways, packet too big), "
             + "%d bytes allocated for %d frames%n", nanos / (double) (rounds * n), allocated, rounds * n);
         assertTrue(allocated < 100_000, "allocated " + allocated + " bytes for " + rounds * n + " frames");
         assertEquals(SYN_TO_T1, hex(burst[0]));
         assertEquals(NAT6_SYN_TO_T3, hex(burst[3]));
         assertEquals(NAT6_SYNACK_OUT, hex(burst[4]));
         assertEquals(NAT6_PTB_TO_T3, hex(burst[5]));
+        assertEquals(1, burst[7].outPort(), "the proxied reply went to the client");
     }
 
     private static void fill(Frame f, byte[] b) {
