@@ -28,6 +28,21 @@ import org.junit.jupiter.api.io.TempDir;
 class Ipv6NatTest {
     private static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
     static final String VIP6 = "2001:db8::100";
+    static final String PROXY_VIP6 = "2001:db8::101";
+    static final String PRX6 = "2001:db8:1::254";
+    /** A second server on the same targets in SNAT proxy mode, from the targets' network's virt6 (as E7 does). */
+    static final String PROXY_SERVER = """
+        server 2 {
+                  ipaddr6 %s
+                  port 80
+                  protocol tcp
+                  proxy enable
+                  prx6 %s
+                  targets 1,2
+        }
+        register server 2
+        enable server 2
+        """.formatted(PROXY_VIP6, PRX6);
 
     @TempDir
     static Path tmp;
@@ -47,7 +62,7 @@ class Ipv6NatTest {
             throw t;
         }
         bng = new BngNode(HOME, net, tmp);
-        bng.start(Files.readString(HOME.resolve("examples/nat6.conf")));
+        bng.start(Files.readString(HOME.resolve("examples/nat6.conf")) + PROXY_SERVER);
     }
 
     @AfterAll
@@ -65,8 +80,12 @@ class Ipv6NatTest {
 
     /** curl -6 to the VIP from a client address; the response's "served-by=tN from=ADDRESS". */
     static Matcher curl(String client) {
+        return curl(client, VIP6);
+    }
+
+    static Matcher curl(String client, String vip) {
         Sh.Result r = Sh.run(20, Sh.in(net.router, "curl", "-6", "-s", "--max-time", "8", "--interface", client,
-            "http://[" + VIP6 + "]/"));
+            "http://[" + vip + "]/"));
         assertEquals(0, r.exit(), "curl from " + client + ": " + r.out() + bng.control("show slb6\nshow nd\n") + bng.log());
         Matcher m = Pattern.compile("served-by=(t[12]) from=(\\S+)").matcher(r.out());
         assertTrue(m.find(), r.out());
@@ -93,6 +112,18 @@ class Ipv6NatTest {
 
     @Test
     @Order(2)
+    void theProxyServerServesFromPrx6() {
+        Map<String, Integer> servedBy = new TreeMap<>();
+        for (int c = 0; c < SeedTopology.CLIENTS; c++) {
+            Matcher m = curl("2001:db8::" + (20 + c), PROXY_VIP6);
+            assertEquals(PRX6, m.group(2), "SNAT: the target sees prx6");
+            servedBy.merge(m.group(1), 1, Integer::sum);
+        }
+        assertEquals(2, servedBy.size(), "both targets serve: " + servedBy);
+    }
+
+    @Test
+    @Order(3)
     void aTargetWhoseServerStopsLeavesThePool() throws Exception {
         net.stopWeb("t1");
         long deadline = System.currentTimeMillis() + 20_000;
