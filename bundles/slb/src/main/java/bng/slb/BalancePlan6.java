@@ -158,8 +158,16 @@ final class BalancePlan6 extends Plan {
         return -1;
     }
 
-    /** The first index of the reply entries for a packet from [hi lo]:{@code port}, or -1. Binary search, no allocation. */
+    /**
+     * The first reply entry for a packet from [hi lo]:{@code port}: of a target answering on that
+     * port, else of one answering on every port (0), else -1. Binary search, no allocation.
+     */
     int firstReply(long hi, long lo, int port) {
+        int k = search(hi, lo, port);
+        return k >= 0 || port == 0 ? k : search(hi, lo, 0);
+    }
+
+    private int search(long hi, long lo, int port) {
         int a = 0;
         int b = replyHi.length - 1;
         int found = -1;
@@ -178,9 +186,10 @@ final class BalancePlan6 extends Plan {
         return found;
     }
 
-    /** Whether reply entry {@code k} is for [hi lo]:{@code port}. */
-    boolean replyIs(int k, long hi, long lo, int port) {
-        return k < replyHi.length && replyHi[k] == hi && replyLo[k] == lo && replyPort[k] == port;
+    /** Whether reply entry {@code k} has the (address, port) of entry {@code first}. */
+    boolean sameReply(int k, int first) {
+        return k < replyHi.length && replyHi[k] == replyHi[first] && replyLo[k] == replyLo[first]
+            && replyPort[k] == replyPort[first];
     }
 
     /** An IPv6 address as the 32-bit client value Maglev hashes. */

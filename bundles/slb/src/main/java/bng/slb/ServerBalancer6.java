@@ -243,14 +243,9 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
         int src = f.ipv6SrcOffset();
         long hi = BalancePlan6.read64(b, src);
         long lo = BalancePlan6.read64(b, src + 8);
-        int port = f.srcPort();
-        int k = p.firstReply(hi, lo, port);
-        if (k < 0) {
-            port = 0;
-            k = p.firstReply(hi, lo, 0);
-            if (k < 0) {
-                return;
-            }
+        int first = p.firstReply(hi, lo, f.srcPort());
+        if (first < 0) {
+            return;
         }
         int dst = f.ipv6DstOffset();
         long clientHi = BalancePlan6.read64(b, dst);
@@ -259,7 +254,7 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
         boolean tcp = proto == Frame.PROTO_TCP;
         // The target's FIN or RST closes the connection's session; any reply refreshes it.
         int flags = tcp ? (f.tcpFlags() & (SessionTable.TCP_FIN | SessionTable.TCP_RST)) | SessionTable.TCP_ACK : 0;
-        for (; p.replyIs(k, hi, lo, port); k++) {
+        for (int k = first; p.sameReply(k, first); k++) {
             int s = p.replyServer[k];
             int t = p.replyTarget[k];
             if (p.protocol[s] != 0 && p.protocol[s] != proto) {
@@ -385,18 +380,13 @@ public final class ServerBalancer6 implements PacketProcessor, ConfigListener, S
         int qdst = q - 16;
         long hi = BalancePlan6.read64(b, qdst);
         long lo = BalancePlan6.read64(b, qdst + 8);
-        int port = f.u16(q + 2);
-        int k = p.firstReply(hi, lo, port);
-        if (k < 0) {
-            port = 0;
-            k = p.firstReply(hi, lo, 0);
-            if (k < 0) {
-                return;
-            }
+        int first = p.firstReply(hi, lo, f.u16(q + 2));
+        if (first < 0) {
+            return;
         }
         long clientHi = BalancePlan6.read64(b, qsrc);
         long clientLo = BalancePlan6.read64(b, qsrc + 8);
-        for (; p.replyIs(k, hi, lo, port); k++) {
+        for (int k = first; p.sameReply(k, first); k++) {
             int s = p.replyServer[k];
             int t = p.replyTarget[k];
             if ((p.protocol[s] != 0 && p.protocol[s] != qproto)
