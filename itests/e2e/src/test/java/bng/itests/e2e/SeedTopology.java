@@ -27,6 +27,8 @@ final class SeedTopology implements AutoCloseable {
     final Path dir;
     /** bin/seed-net's topology: null for the seed's (DSR), "e1" for routing mode. */
     final String mode;
+    /** bin/seed-net's SEED_IPV6: "0" (none), "1" (example E4, DSR) or "nat" (IPv6 NAT); see {@link #ipv6}. */
+    private String ipv6 = "0";
 
     SeedTopology(Path home, Path dir) {
         this(home, dir, "");
@@ -65,12 +67,18 @@ final class SeedTopology implements AutoCloseable {
         return String.format("02:00:00:00:00:%02x", host);
     }
 
+    /** Adds bin/seed-net's IPv6 ({@code SEED_IPV6}: "1" for example E4's DSR, "nat" for IPv6 NAT); before {@link #build}. */
+    SeedTopology ipv6(String seedIpv6) {
+        this.ipv6 = seedIpv6;
+        return this;
+    }
+
     void build() {
         String nodes = "SEED_NODES=" + (bng2 == null ? 1 : 2);
         if (mode == null) {
-            Sh.must("env", nodes, seedNet.toString(), "up", prefix, dir.toString());
+            Sh.must("env", nodes, "SEED_IPV6=" + ipv6, seedNet.toString(), "up", prefix, dir.toString());
         } else {
-            Sh.must("env", nodes, seedNet.toString(), "up", prefix, dir.toString(), mode);
+            Sh.must("env", nodes, "SEED_IPV6=" + ipv6, seedNet.toString(), "up", prefix, dir.toString(), mode);
         }
     }
 
