@@ -7,10 +7,12 @@
 #   ring-v3 bng with examples/dsr.conf as it is, `access raw` (the AF_PACKET ring) with
 #           -Dbng.ring.version=3: TPACKET_V3 blocks, woken per block (1 ms block timeout)
 #   ring-v2 the same with -Dbng.ring.version=2: TPACKET_V2 slots, woken per frame (the default)
+#   c-ring  bench/cfwd/cfwd.c: a minimal C forwarder of the same I/O design (TPACKET_V2 ring,
+#           sendmmsg bursts) rewriting in place, no sessions: the ceiling bng is judged against
 # bng runs pinned to CPU1 (taskset). Forwarded frames are counted at the targets' bridge ports
 # (veth tx counters, bridge side) over WINDOW seconds after WARMUP seconds of flood. One table.
 #
-#   bench/dsr-bench.sh [VARIANTS...]        default: bridge pcap ring-v3 ring-v2
+#   bench/dsr-bench.sh [VARIANTS...]        default: bridge c-ring pcap ring-v3 ring-v2
 # Environment: RUNS (repetitions, median reported; 1), RATE (fixed-rate pps for the CPU table;
 # 100000, 0 skips it), WARMUP (3), WINDOW (8), LATENCY (1: ping/TCP-connect medians of 100),
 # NICE (-15: generator and bng run at this nice level, so that other work on a shared machine
@@ -20,11 +22,11 @@ set -uo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 
 variants=("$@")
-(( ${#variants[@]} )) || variants=(bridge pcap ring-v3 ring-v2)
+(( ${#variants[@]} )) || variants=(bridge c-ring pcap ring-v3 ring-v2)
 RUNS=${RUNS:-1} RATE=${RATE:-100000} WARMUP=${WARMUP:-3} WINDOW=${WINDOW:-8} LATENCY=${LATENCY:-1} NICE=${NICE:--15}
 P=bngb$(( $$ % 10000 ))
 FLOOD_SRC=198.18.0.50 VIP=198.18.0.100 T1=198.18.0.11
-RT_MAC=02:00:00:00:00:01 LB_MAC=02:00:00:00:00:02 T1_MAC=02:00:00:00:00:0b
+RT_MAC=02:00:00:00:00:01 LB_MAC=02:00:00:00:00:02 T1_MAC=02:00:00:00:00:0b T2_MAC=02:00:00:00:00:0c
 work=$(mktemp -d /tmp/bng-bench.XXXXXX)
 export BNG_RUN_DIR=$work/run
 bng_pid=""
@@ -35,6 +37,15 @@ for tool in gcc nginx nft taskset curl; do
 done
 [[ -f runtime/target/bng.jar ]] || { echo "dsr-bench: build first: mvn -q -B install -DskipTests" >&2; exit 1; }
 
+# shared with bench/wrk-bench.sh: in_ns, ticks, median, start_bng_conf, stop_bng, start_cfwd, stop_cfwd
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+
+start_bng() {   # start_bng ACCESS [JVM OPTIONS]: bng with examples/dsr.conf, interface 1 through ACCESS, on CPU1
+  sed "s/access raw/access $1/" examples/dsr.conf > "$work/dsr-$1.conf"
+  start_bng_conf "$work/dsr-$1.conf" "$1" "${2:-}"
+}
+
 cleanup() {
   stop_bng
   bin/seed-net down "$P"
@@ -43,9 +54,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-in_ns() { local ns=$1; shift; ip netns exec "$P$ns" "$@"; }
 stat_of() { in_ns sw cat "/sys/class/net/v$P$1/statistics/$2"; }
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 # offered (router → bridge), forwarded (bridge → t1 + t2), bng CPU ticks, GC pauses so far,
 # CPU ticks the whole machine was busy (other workloads distort results: pitfall 15)
 snapshot() {
@@ -78,37 +87,6 @@ flood() {
     printf "%d %d %.1f %.2f %d %.0f\n", o / s, f / s, cpu, us, g, x / hz / s / ncpu * 100 }'
 }
 
-start_bng() {   # start_bng ACCESS [JVM OPTIONS]: bng with examples/dsr.conf, interface 1 through ACCESS, on CPU1
-  sed "s/access raw/access $1/" examples/dsr.conf > "$work/dsr-$1.conf"
-  mkdir -p "$BNG_RUN_DIR"
-  ip netns exec "${P}lb" env BNG_RUN_DIR="$BNG_RUN_DIR" BNG_JAVA_OPTS="-Xlog:gc:file=$work/gc.log ${2:-}" \
-    nice -n "$NICE" taskset -c 1 bin/bng -f -c "$work/dsr-$1.conf" start > "$work/bng-$1.log" 2>&1 &
-  bng_pid=$!
-  local i up
-  for i in $(seq 1 80); do
-    up=$(printf 'show targets\n' | in_ns lb env BNG_RUN_DIR="$BNG_RUN_DIR" bin/bng control 2>/dev/null \
-      | grep -cE '^\s*[12]\s.*\bup\b')
-    [[ $up == 2 ]] && return 0
-    kill -0 "$bng_pid" 2>/dev/null || break
-    sleep 0.5
-  done
-  echo "dsr-bench: bng ($1) did not bring both targets up; its log:" >&2
-  cat "$work/bng-$1.log" "$BNG_RUN_DIR"/*.log >&2 2>/dev/null
-  return 1
-}
-
-stop_bng() {
-  [[ -n $bng_pid ]] || return 0
-  in_ns lb env BNG_RUN_DIR="$BNG_RUN_DIR" bin/bng stop >/dev/null 2>&1
-  for _ in $(seq 1 20); do kill -0 "$bng_pid" 2>/dev/null || break; sleep 0.25; done
-  kill -9 "$bng_pid" 2>/dev/null
-  wait "$bng_pid" 2>/dev/null
-  bng_pid=""
-  rm -f "$work/gc.log"
-}
-
-# "median/p99" of numbers on stdin
-median() { sort -g | awk '{v[NR] = $1} END {if (!NR) print "-"; else printf "%.3f/%.3f\n", v[int((NR + 1) / 2)], v[int(NR * 0.99 + 0.999)]}'; }
 
 # latency DSTIP: "ping tcp-connect" in ms (median/p99), 100 samples each
 latency() {
@@ -128,6 +106,7 @@ row() {   # row VARIANT MAC IP PPS: median (by forwarded) of RUNS floods
 
 echo "== building the generator and the seed's network (prefix $P)"
 gcc -O2 -Wall -o "$work/flood" bench/flood/flood.c || exit 1
+gcc -O2 -Wall -o "$work/cfwd" bench/cfwd/cfwd.c || exit 1
 bin/seed-net up "$P" "$work/net" --flood-sink "$FLOOD_SRC" || exit 1
 
 declare -A sat fixed lat drops
@@ -135,10 +114,11 @@ load0=$(cut -d' ' -f1-3 /proc/loadavg)
 for v in "${variants[@]}"; do
   case $v in
     bridge) mac=$T1_MAC ip=$T1 ;;
+    c-ring) mac=$LB_MAC ip=$VIP; start_cfwd || exit 1 ;;
     pcap) mac=$LB_MAC ip=$VIP; start_bng pcap || exit 1 ;;
     ring-v3) mac=$LB_MAC ip=$VIP; start_bng raw -Dbng.ring.version=3 || exit 1 ;;
     ring-v2) mac=$LB_MAC ip=$VIP; start_bng raw -Dbng.ring.version=2 || exit 1 ;;
-    *) echo "dsr-bench: unknown variant $v (bridge, pcap, ring-v3, ring-v2)" >&2; exit 2 ;;
+    *) echo "dsr-bench: unknown variant $v (bridge, c-ring, pcap, ring-v3, ring-v2)" >&2; exit 2 ;;
   esac
   echo "== $v: saturation flood (${WARMUP} s warm-up, ${WINDOW} s window, runs: $RUNS)"
   sat[$v]=$(row "$v" "$mac" "$ip" 0)
@@ -150,7 +130,9 @@ for v in "${variants[@]}"; do
     echo "== $v: latency (ping and TCP connect, 100 each, light load)"
     if [[ $v == bridge ]]; then lat[$v]=$(latency "$T1"); else lat[$v]=$(latency "$VIP"); fi
   fi
-  if [[ $v != bridge ]]; then
+  if [[ $v == c-ring ]]; then
+    drops[$v]=$(stop_cfwd)
+  elif [[ $v != bridge ]]; then
     # Where frames were lost, over the whole variant: the driver's counters (show interfaces:
     # received, sent, dropped = ring/kernel drops + cut + failed sends) and the kernel's drops on
     # bng's interface (tx: veth could not take a frame bng sent).
@@ -183,7 +165,7 @@ if (( RATE > 0 )); then
   done
 fi
 echo
-echo "bng's counters over each whole variant (all floods and probes): driver received/sent/dropped, kernel tx drops on eth0"
+echo "bng's counters over each whole variant (all floods and probes): driver received/sent/dropped, kernel tx drops on eth0 (c-ring: its own counters)"
 printf '| %-7s | %12s | %12s | %12s | %12s |\n' variant received sent "driver drops" "eth0 tx drops"
 printf '|---------|-------------:|-------------:|-------------:|-------------:|\n'
 for v in "${variants[@]}"; do
@@ -200,5 +182,31 @@ if (( LATENCY )); then
   for v in "${variants[@]}"; do
     read -r pg tc <<< "${lat[$v]}"
     printf '| %-7s | %14s | %16s |\n' "$v" "$pg" "$tc"
+  done
+fi
+
+# Issue 9's comparisons, when the variants they need ran: saturation rate and CPU per packet at the
+# fixed rate of bng's default driver (ring-v2) against the C forwarder and against pcap.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
+if [[ -n ${sat[c-ring]:-} || -n ${sat[pcap]:-} ]]; then
+  echo
+  echo "ratios (issue 9): ring = bng's default driver (ring-v2); rates at saturation, CPU per packet at $RATE pps"
+  for v in ring-v2 ring-v3; do
+    [[ -n ${sat[$v]:-} ]] || continue
+    read -r _ f _ _ _ _ <<< "${sat[$v]}"
+    line="$v:"
+    if [[ -n ${sat[c-ring]:-} ]]; then
+      read -r _ cf _ _ _ _ <<< "${sat[c-ring]}"
+      line+=" forwarded / c-ring = $(ratio "$f" "$cf") (goal >= 0.95)"
+      if [[ -n ${fixed[$v]:-} && -n ${fixed[c-ring]:-} ]]; then
+        read -r _ _ _ u _ _ <<< "${fixed[$v]}"; read -r _ _ _ cu _ _ <<< "${fixed[c-ring]}"
+        line+="; CPU/pkt / c-ring = $(ratio "$u" "$cu") (goal <= 1.1)"
+      fi
+    fi
+    if [[ -n ${sat[pcap]:-} ]]; then
+      read -r _ pf _ _ _ _ <<< "${sat[pcap]}"
+      line+="; forwarded / pcap = $(ratio "$f" "$pf") (goal >= 1.6)"
+    fi
+    echo "$line"
   done
 fi

@@ -149,6 +149,40 @@ frames["SLB6_SYN"] = eth(BNG, HOST, tcp6(ip6("2001:db8::a0"), ip6("2001:db8::100
                                          SYN_OPTS))
 frames["SLB6_SYN_TO_T1"] = eth("02:00:00:00:00:11", BNG, tcp6(ip6("2001:db8::a0"), ip6("2001:db8::100"), 40000, 80,
                                                               0x1000, 0, 0x02, 64800, SYN_OPTS))
+# slb over IPv6, NAT: server [2001:db8::103]:80 → target 3 [2001:db8::13]:8080 (TCP), server
+# [2001:db8::105]:53 → target 6 2001:db8::16 (UDP, the client's port kept); the client's packet in,
+# the same leaving for the target, the target's reply in, and the reply leaving for the client.
+A0, T3, T6 = ip6("2001:db8::a0"), ip6("2001:db8::13"), ip6("2001:db8::16")
+VIP3, VIP5 = ip6("2001:db8::103"), ip6("2001:db8::105")
+frames["NAT6_SYN"] = eth(BNG, HOST, tcp6(A0, VIP3, 40000, 80, 0x1000, 0, 0x02, 64800, SYN_OPTS))
+frames["NAT6_SYN_TO_T3"] = eth("02:00:00:00:00:13", BNG, tcp6(A0, T3, 40000, 8080, 0x1000, 0, 0x02, 64800, SYN_OPTS))
+frames["NAT6_SYNACK"] = eth(BNG, "02:00:00:00:00:13", tcp6(T3, A0, 8080, 40000, 0x2000, 0x1001, 0x12, 64800, SYN_OPTS))
+frames["NAT6_SYNACK_OUT"] = eth(HOST, BNG, tcp6(VIP3, A0, 80, 40000, 0x2000, 0x1001, 0x12, 64800, SYN_OPTS))
+frames["NAT6_UDP"] = eth(BNG, HOST, udp6(A0, VIP5, 50000, 53, b"question?"))
+frames["NAT6_UDP_TO_T6"] = eth("02:00:00:00:00:16", BNG, udp6(A0, T6, 50000, 53, b"question?"))
+frames["NAT6_UDP_REPLY"] = eth(BNG, "02:00:00:00:00:16", udp6(T6, A0, 53, 50000, b"answer!"))
+frames["NAT6_UDP_REPLY_OUT"] = eth(HOST, BNG, udp6(VIP5, A0, 53, 50000, b"answer!"))
+# ICMPv6 errors quoting a balanced flow. A router on the clients' side (2001:db8::1) says "packet
+# too big" (MTU 1280) about a reply VIP:80 → client:40000 to the VIP: it is steered to the session's
+# target — NAT: outer destination, quoted source and port translated to target 3's; DSR (server
+# 2001:db8::100): MACs only. Target 6 says "port unreachable" about the client's datagram: the
+# client gets it from the VIP, quoting its own datagram to the VIP.
+ROUTER6 = ip6("2001:db8::1")
+
+
+def quoted(t, code, mtu_or_zero, packet):
+    return struct.pack("!BBHI", t, code, 0, mtu_or_zero) + packet
+
+
+frames["NAT6_PTB"] = eth(BNG, HOST, icmp6(ROUTER6, VIP3, quoted(2, 0, 1280, tcp6(
+    VIP3, A0, 80, 40000, 0x2001, 0x1001, 0x18, 64800)), 64))
+frames["NAT6_PTB_TO_T3"] = eth("02:00:00:00:00:13", BNG, icmp6(ROUTER6, T3, quoted(2, 0, 1280, tcp6(
+    T3, A0, 8080, 40000, 0x2001, 0x1001, 0x18, 64800)), 64))
+VIP0 = ip6("2001:db8::100")
+frames["DSR6_PTB"] = eth(BNG, HOST, icmp6(ROUTER6, VIP0, quoted(2, 0, 1280, tcp6(
+    VIP0, A0, 80, 40000, 0x2001, 0x1001, 0x18, 64800)), 64))
+frames["NAT6_UNREACH"] = eth(BNG, "02:00:00:00:00:16", icmp6(T6, A0, quoted(1, 4, 0, udp6(A0, T6, 50000, 53, b"question?")), 64))
+frames["NAT6_UNREACH_OUT"] = eth(HOST, BNG, icmp6(VIP5, A0, quoted(1, 4, 0, udp6(A0, VIP5, 50000, 53, b"question?")), 64))
 
 if __name__ == "__main__":
     for k, v in frames.items():

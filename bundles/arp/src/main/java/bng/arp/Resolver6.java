@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * The IPv4 {@link Resolver}'s twin for IPv6: every enabled target's {@code ipaddr6} is kept
  * resolved with multicast neighbour solicitations (RFC 4861 §7.2.2) from its network's
- * {@code real6}, with the same refresh age and back-off. Multicast, not unicast, even to refresh:
+ * {@code real6}, with the same refresh age and back-off, and so is every address the fast path
+ * asked for ({@link NeighbourCache#requestIpv6}) that lies in a connected network. Multicast, not unicast, even to refresh:
  * Linux answers a multicast solicitation with the target link-layer option, a unicast one without.
  * (BalanceNG's {@code gateway} has no IPv6 address, so there is no IPv6 gateway to resolve.)
  * Expiry is the IPv4 resolver's job: {@link NeighbourCache#expire} covers both families.
@@ -49,6 +50,14 @@ final class Resolver6 {
     /** One round; returns how many solicitations left. */
     int tick(Configuration c, long now) {
         Set<Inet6Address> wanted = wanted(c);
+        for (byte[] requested : cache.takeRequestsIpv6()) {
+            try {
+                // A neighbour the fast path missed (slb's NAT replies to a client): asked like a target.
+                wanted.add((Inet6Address) java.net.InetAddress.getByAddress(requested));
+            } catch (java.net.UnknownHostException e) {
+                // 16 bytes are always an address
+            }
+        }
         asked.keySet().retainAll(wanted);
         if (wanted.isEmpty()) {
             return 0;

@@ -67,4 +67,19 @@ class Ipv6AnnouncementsTest {
         assertEquals(1, r.tick(config, t0 + 1000), "only the silent target is asked again");
         assertEquals(1, ports.drain("eth0").size());
     }
+
+    @Test
+    void anAddressTheFastPathAskedForIsSolicitedOnceInsideAConnectedNetwork() throws Exception {
+        NeighbourTable cache = new NeighbourTable();
+        Resolver6 r = new Resolver6(ports, cache);
+        r.tick(config, t0);
+        ports.drain("eth0");
+        cache.requestIpv6(IpAddresses.parseIpv6("2001:db8::a0").getAddress(), 0); // slb: a NAT reply's client
+        cache.requestIpv6(IpAddresses.parseIpv6("2001:db9::1").getAddress(), 0); // in no network: not asked
+        assertEquals(1, r.tick(config, t0 + 100));
+        List<String> sent = ports.drain("eth0");
+        assertEquals(1, sent.size());
+        assertTrue(sent.get(0).contains("20010db80000000000000000000000a0"), "a solicitation for the client: " + sent);
+        assertEquals(0, cache.takeRequestsIpv6().length, "taken");
+    }
 }

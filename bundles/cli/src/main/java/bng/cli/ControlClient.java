@@ -76,6 +76,9 @@ public final class ControlClient implements Closeable {
             channel.register(selector, SelectionKey.OP_READ);
             ControlClient client = new ControlClient(socket, channel, selector, timeout);
             Reply greeting = client.readReply();
+            if (greeting.status() == Status.BYE && !greeting.output().isBlank()) {
+                throw new IOException(greeting.output().strip()); // refused: the server says why
+            }
             if (greeting.status() != Status.READY) {
                 throw new IOException(socket + ": the server did not greet with READY but " + greeting.status());
             }

@@ -18,6 +18,9 @@ import java.util.concurrent.TimeoutException;
  * the foreground, detached into its own session and found again through the pid file and socket.
  */
 public final class Daemon {
+    private static final java.time.format.DateTimeFormatter LOG_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
     private final Path home;
     private final Optional<Path> javaHome;
     private final InstanceFiles files;
@@ -93,11 +96,14 @@ public final class Daemon {
         ProcessBuilder builder = new ProcessBuilder("setsid", home.resolve("bin/bng").toString(),
                 "-f", "-c", config.toString(), "start", Integer.toString(files.instance()));
         builder.environment().put("BNG_RUN_DIR", files.runDir().toString());
+        // the daemon logs to its own rotated file; its JVM's output goes to bng.N.out
+        builder.environment().put("BNG_LOG_FILE", files.logFile().toString());
         javaHome.ifPresent(j -> builder.environment().put("BNG_JAVA_HOME", j.toString()));
-        Files.writeString(files.logFile(), "--- " + Instant.now() + " starting instance " + files.instance()
-                + " with " + config + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        // the same line format as the daemon's (docs/architecture.md, "Logs")
+        Files.writeString(files.logFile(), LOG_TIME.format(Instant.now()) + " INFO bng.cli.Daemon: starting instance "
+                + files.instance() + " with " + config + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(files.logFile().toFile()));
+        builder.redirectOutput(ProcessBuilder.Redirect.to(files.outFile().toFile()));
         builder.redirectErrorStream(true);
         return builder.start();
     }
@@ -140,9 +146,13 @@ public final class Daemon {
     }
 
     private void printLogTail() throws IOException {
-        List<String> lines = Files.exists(files.logFile()) ? Files.readAllLines(files.logFile()) : List.of();
-        err.println("--- last lines of " + files.logFile() + ":");
-        lines.subList(Math.max(0, lines.size() - 20), lines.size()).forEach(err::println);
+        for (Path f : List.of(files.outFile(), files.logFile())) {
+            List<String> lines = Files.exists(f) ? Files.readAllLines(f) : List.of();
+            if (!lines.isEmpty()) {
+                err.println("--- last lines of " + f + ":");
+                lines.subList(Math.max(0, lines.size() - 20), lines.size()).forEach(err::println);
+            }
+        }
     }
 
     private void shutDown(ProcessHandle process) throws IOException, InterruptedException {

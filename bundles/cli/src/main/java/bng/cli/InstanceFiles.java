@@ -20,8 +20,14 @@ public record InstanceFiles(Path runDir, int instance) {
         return runDir.resolve("bng." + instance + ".sock");
     }
 
+    /** The daemon's log, rotated by the daemon itself (bng.N.log.1, .2, ...). */
     public Path logFile() {
         return runDir.resolve("bng." + instance + ".log");
+    }
+
+    /** What the daemon's JVM itself prints (crashes, before logging is set up); emptied at each start. */
+    public Path outFile() {
+        return runDir.resolve("bng." + instance + ".out");
     }
 
     /** "instance N " for BalanceNG's messages, empty for instance 0 — as BalanceNG prints them. */

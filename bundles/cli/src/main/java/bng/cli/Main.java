@@ -50,7 +50,7 @@ public final class Main {
         InstanceFiles files = new InstanceFiles(Path.of(System.getProperty("bng.rundir", "/run/bng")), line.instance());
         if (line.command().equals("check")) return check(line.config(), err);
         if (files.runDirForbidden()) {
-            err.println("bng: " + files.runDir() + " is not accessible: the control files are root only (run bng as root)");
+            err.println("bng: " + files.runDir() + " is not accessible: the control files are root only (run bng as root) or its group's (BNG_CONTROL_GROUP)");
             return 1;
         }
         try {
@@ -117,7 +117,7 @@ public final class Main {
     static String describe(IOException e, Path socket) {
         String message = String.valueOf(e.getMessage());
         if (message.contains("Permission denied") || e instanceof java.nio.file.AccessDeniedException) {
-            return socket + ": permission denied: the control socket is root only (run bng as root)";
+            return socket + ": permission denied: the control socket is root only (run bng as root) or its group's (BNG_CONTROL_GROUP)";
         }
         if (e instanceof NoSuchFileException || message.contains("No such file")) {
             return socket + ": no control socket: the instance is not running or not up yet";

@@ -116,7 +116,12 @@ class BinBngTest {
         Result start = bng(Map.of(), "", "-c", conf.toString(), "start", "5");
         assertEquals(new Result(0, "BalanceNG: starting up instance 5 ...\n", ""), start);
         long pid = Long.parseLong(Files.readString(runDir.resolve("bng.5.pid")).strip());
-        assertTrue(Files.readString(runDir.resolve("bng.5.log")).contains("config " + conf), "absolute config handed on");
+        String out = Files.readString(runDir.resolve("bng.5.out"));
+        assertTrue(out.contains("config " + conf), "absolute config handed on: " + out);
+        assertTrue(out.contains(" log " + runDir.resolve("bng.5.log")), "the daemon logs to its rotated file: " + out);
+        assertTrue(Files.readString(runDir.resolve("bng.5.log")).matches(
+                "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO bng\\.cli\\.Daemon: starting instance 5 with "
+                + java.util.regex.Pattern.quote(conf.toString()) + "\n"), "the start, in the log's format");
 
         assertEquals(new Result(1, "BalanceNG: already running with PID " + pid + "\n", ""),
                 bng(Map.of(), "", "-c", conf.toString(), "start", "5"));

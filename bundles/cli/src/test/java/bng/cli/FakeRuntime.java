@@ -11,7 +11,8 @@ public final class FakeRuntime {
     public static void main(String[] args) throws Exception {
         InstanceFiles files = new InstanceFiles(Path.of(System.getProperty("bng.rundir")),
                 Integer.parseInt(System.getProperty("bng.instance")));
-        System.out.println("fake runtime: instance " + files.instance() + " config " + System.getProperty("bng.config"));
+        System.out.println("fake runtime: instance " + files.instance() + " config " + System.getProperty("bng.config")
+                + " log " + System.getProperty("bng.log"));
         Files.writeString(files.pidFile(), ProcessHandle.current().pid() + "\n");
         try (FakeControlServer server = new FakeControlServer(files.socket())) {
             while (!server.shutdownRequested) Thread.sleep(20);

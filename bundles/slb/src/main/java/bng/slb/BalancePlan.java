@@ -2,11 +2,9 @@ package bng.slb;
 
 import bng.core.config.Configuration;
 import bng.core.config.GatewayDef;
-import bng.core.config.Method;
 import bng.core.config.NetworkDef;
 import bng.core.config.ObjectState;
 import bng.core.config.ServerDef;
-import bng.core.config.SessionKey;
 import bng.core.config.TargetDef;
 import java.net.Inet4Address;
 import java.util.ArrayList;
@@ -14,49 +12,21 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Everything the per-packet path needs, computed once per configuration: the enabled IPv4
- * servers as parallel arrays (matched by a scan: servers are few), their target pools, per target
- * id its address, port, and the port of the network it lives on, the connected networks and the
- * gateway (to send replies on), and a sorted index of translated targets (address, port) → (server,
- * target) for the reply path. Immutable but for the round-robin cursors (racy increments between
- * port threads only skew the rotation).
+ * Everything the per-packet path needs for IPv4, computed once per configuration: beyond the
+ * family-neutral {@link Plan}, the VIPs and {@code prx} addresses (matched by a scan: servers are
+ * few), per target id its address, the connected networks and the gateway (to send replies on),
+ * and a sorted index of translated targets (address, port) → (server, target) for the reply path.
+ * Immutable but for the round-robin cursors (racy increments between port threads only skew the
+ * rotation).
  */
-final class BalancePlan {
+final class BalancePlan extends Plan {
     static final BalancePlan EMPTY = new BalancePlan(Configuration.empty(), List.of());
 
-    /** How a server's packets reach a target: MACs only, destination NAT, or source and destination NAT. */
-    static final int MODE_DSR = 0;
-    static final int MODE_NAT = 1;
-    static final int MODE_SNAT = 2;
-
-    // Servers, by index.
-    final int[] serverId;
     final int[] vip;
-    /** Service port, 0 = every port. */
-    final int[] port;
-    /** IP protocol, 0 = TCP and UDP. */
-    final int[] protocol;
-    /** sessionid src (the default): the client port is not part of the key. */
-    final boolean[] bySource;
-    final Method[] method;
-    /** {@code proxy enable}: source NAT to {@link #prx}. */
-    final boolean[] proxy;
     /** The source address of proxied packets: {@code prx}, else the VIP. */
     final int[] prx;
-    final TargetPool[] primaries;
-    final TargetPool[] backups;
-    final int[] cursor;
 
-    // Targets, by id (0..maxTarget).
-    final boolean[] enabled;
-    /** Registered but not enabled ({@code disable target}): its sessions drain, it takes no new one. */
-    final boolean[] draining;
     final int[] address;
-    /** The target's port, 0 when unset (the client's destination port is kept). */
-    final int[] targetPort;
-    final boolean[] dsr;
-    /** The port of the enabled network holding the target's address, -1 when none does. */
-    final int[] outPort;
 
     // Connected networks (enabled, with an address and an interface), and the default route.
     final int[] netAddr;
@@ -72,32 +42,15 @@ final class BalancePlan {
 
     /** @param notes what the plan could not honour (logged by the caller, once each) */
     BalancePlan(Configuration c, List<String> notes) {
-        List<ServerDef> servers = new ArrayList<>();
-        for (ServerDef s : c.servers().values()) {
-            if (s.state() == ObjectState.ENABLED && s.ipaddr() != null) {
-                servers.add(s);
-            }
-        }
+        this(c, servers(c, s -> s.ipaddr() != null), notes);
+    }
+
+    private BalancePlan(Configuration c, List<ServerDef> servers, List<String> notes) {
+        super(c, servers, t -> t.ipaddr() != null);
         int n = servers.size();
-        serverId = new int[n];
         vip = new int[n];
-        port = new int[n];
-        protocol = new int[n];
-        bySource = new boolean[n];
-        method = new Method[n];
-        proxy = new boolean[n];
         prx = new int[n];
-        primaries = new TargetPool[n];
-        backups = new TargetPool[n];
-        cursor = new int[n];
-        int maxTarget = c.targets().isEmpty() ? 0 : c.targets().lastKey();
-        enabled = new boolean[maxTarget + 1];
-        draining = new boolean[maxTarget + 1];
-        address = new int[maxTarget + 1];
-        targetPort = new int[maxTarget + 1];
-        dsr = new boolean[maxTarget + 1];
-        outPort = new int[maxTarget + 1];
-        Arrays.fill(outPort, -1);
+        address = new int[enabled.length];
 
         List<NetworkDef> nets = new ArrayList<>();
         for (NetworkDef d : c.networks().values()) {
@@ -118,40 +71,23 @@ final class BalancePlan {
         gateway = g == null || g.ipaddr() == null ? 0 : ipv4(g.ipaddr());
 
         for (TargetDef t : c.targets().values()) {
-            enabled[t.id()] = t.state() == ObjectState.ENABLED && t.ipaddr() != null;
-            draining[t.id()] = t.state() == ObjectState.REGISTERED && t.ipaddr() != null;
             if (t.ipaddr() != null) {
                 address[t.id()] = ipv4(t.ipaddr());
                 outPort[t.id()] = connectedPort(address[t.id()]);
             }
-            targetPort[t.id()] = t.port() == null ? 0 : t.port();
-            dsr[t.id()] = t.dsr();
         }
-        List<long[]> replies = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             ServerDef s = servers.get(i);
-            serverId[i] = s.id();
             vip[i] = ipv4(s.ipaddr());
-            port[i] = s.port() == null ? 0 : s.port();
-            protocol[i] = s.protocol() == null ? 0 : switch (s.protocol()) {
-                case TCP -> 6;
-                case UDP -> 17;
-            };
-            bySource[i] = s.sessionid() != SessionKey.SRC_PORT;
-            method[i] = s.method();
-            proxy[i] = s.proxy();
             prx[i] = s.prx() != null ? ipv4(s.prx()) : vip[i];
-            primaries[i] = pool(c, s, s.targets(), notes);
-            backups[i] = pool(c, s, s.backup(), notes);
-            if (primaries[i].ids.length + backups[i].ids.length == 0) {
-                notes.add("server " + s.id() + " has no enabled target with an IPv4 address: its new flows are dropped");
-            }
+        }
+        buildPools(c, servers, notes, "IPv4");
+        List<long[]> replies = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
             for (TargetPool pool : new TargetPool[] {primaries[i], backups[i]}) {
                 for (int t : pool.ids) {
                     if (mode(i, t) != MODE_DSR) {
-                        // A target port is honoured only when the server names a port (else replies could not restore it).
-                        int tp = port[i] == 0 ? 0 : targetPort[t] != 0 ? targetPort[t] : port[i];
-                        replies.add(new long[] {(address[t] & 0xffff_ffffL) << 16 | tp, i, t});
+                        replies.add(new long[] {(address[t] & 0xffff_ffffL) << 16 | replyPort(i, t), i, t});
                     }
                 }
             }
@@ -167,35 +103,9 @@ final class BalancePlan {
         }
     }
 
-    private TargetPool pool(Configuration c, ServerDef s, List<Integer> list, List<String> notes) {
-        List<Integer> l = new ArrayList<>();
-        for (int id : list) {
-            if (!enabled[id]) {
-                continue;
-            }
-            l.add(id);
-            if (outPort[id] < 0) {
-                notes.add("target " + id + " lies in no enabled network: its packets are dropped (counted as no-route)");
-            }
-            if (dsr[id] && !s.proxy() && targetPort[id] != 0 && s.port() != null && !s.port().equals(targetPort[id])) {
-                notes.add("server " + s.id() + " target " + id + " is dsr with port " + targetPort[id]
-                    + ": DSR cannot rewrite ports, the server's port " + s.port() + " is kept");
-            }
-        }
-        int[] ids = l.stream().mapToInt(Integer::intValue).toArray();
-        int[] weights = new int[ids.length];
-        long[] names = new long[ids.length];
-        for (int k = 0; k < ids.length; k++) {
-            TargetDef t = c.targets().get(ids[k]);
-            weights[k] = Math.max(1, t.weight());
-            names[k] = Maglev.name(address[ids[k]], t.port() == null ? 0 : t.port());
-        }
-        return new TargetPool(ids, weights, names, s.method() == Method.HASH);
-    }
-
-    /** How server index {@code s} reaches target {@code t}: proxy wins over dsr; dsr, else NAT. */
-    int mode(int s, int t) {
-        return proxy[s] ? MODE_SNAT : dsr[t] ? MODE_DSR : MODE_NAT;
+    @Override
+    long maglevName(int target) {
+        return Maglev.name(address[target], targetPort[target]);
     }
 
     /** The port of the connected network holding {@code addr}, or -1. */
@@ -234,13 +144,5 @@ final class BalancePlan {
             k--;
         }
         return k;
-    }
-
-    boolean isTarget(int id) {
-        return id >= 0 && id < enabled.length && enabled[id];
-    }
-
-    boolean isDraining(int id) {
-        return id >= 0 && id < draining.length && draining[id];
     }
 }

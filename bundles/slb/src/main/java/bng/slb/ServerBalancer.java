@@ -13,14 +13,10 @@ import bng.core.api.SessionTable;
 import bng.core.api.ShowTopic;
 import bng.core.api.TargetHealth;
 import bng.core.config.Configuration;
-import bng.core.config.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -36,7 +32,7 @@ import org.osgi.service.component.annotations.Reference;
  * Maglev table ("adopted"), which depends on configuration only, so a flow that the routers move
  * from another bng node (ECMP after a node loss, docs/scale-out.md) reaches the target that node
  * chose, as Katran and Maglev do. Sessions of a target that goes down move to a healthy target on
- * their next packet; those of a disabled target drain (see {@link #keeps}).
+ * their next packet; those of a disabled target drain ({@link SessionBinder}).
  *
  * <p>Forwarding modes (reference §5), per server and target:
  * <ul>
@@ -74,8 +70,8 @@ import org.osgi.service.component.annotations.Reference;
 })
 public final class ServerBalancer implements PacketProcessor, ConfigListener, ShowTopic {
     private static final System.Logger LOG = System.getLogger(ServerBalancer.class.getName());
-    private static final int OPEN_MASK = SessionTable.TCP_SYN | SessionTable.TCP_ACK | SessionTable.TCP_FIN
-        | SessionTable.TCP_RST;
+    /** Later IPv4 fragments (no ports) follow their first: see {@link FragmentFollower}. */
+    private final FragmentFollower fragments = new FragmentFollower();
 
     @Reference
     SessionTable sessions;
@@ -91,20 +87,11 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
     OwnedAddresses owned;
 
     private volatile BalancePlan plan = BalancePlan.EMPTY;
-    private volatile TargetChooser chooser;
+    final SessionBinder binder = new SessionBinder();
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
-    private ScheduledExecutorService sampler;
 
     long forwarded;
     long replied;
-    long newSessions;
-    /** Sessions moved off a target that went down (or away) by a packet that was not a SYN. */
-    long moved;
-    long noSession;
-    long adopted;
-    long noTarget;
-    long full;
-    long raced;
     long unresolved;
     long noRoute;
     long noProxyPort;
@@ -114,38 +101,26 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
 
     @Activate
     void activate() {
-        sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bng-slb-bandwidth");
-            t.setDaemon(true);
-            return t;
-        });
-        sampler.scheduleAtFixedRate(() -> {
-            TargetChooser c = chooser;
-            if (c != null) {
-                c.sampleBandwidth(plan.enabled.length - 1);
-            }
-        }, 1, 1, TimeUnit.SECONDS);
+        binder.startSampler("bng-slb-bandwidth", () -> plan);
     }
 
     @Deactivate
     void deactivate() {
-        sampler.shutdownNow();
+        binder.stopSampler();
     }
 
     /** Re-seeds the random methods (tests: deterministic draws). */
     void seed(long seed) {
-        chooser = new TargetChooser(health, sessions, seed);
+        binder.chooser = new TargetChooser(health, sessions, seed);
     }
 
     TargetChooser chooser() {
-        return chooser;
+        return binder.chooser;
     }
 
     @Override
     public void configurationChanged(Configuration previous, Configuration current) {
-        if (chooser == null) {
-            chooser = new TargetChooser(health, sessions, System.nanoTime());
-        }
+        binder.ready(health, sessions);
         List<String> notes = new ArrayList<>();
         plan = new BalancePlan(current, notes);
         for (String note : notes) {
@@ -165,7 +140,10 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
     public void process(PacketContext ctx) {
         Frame f = ctx.frame();
         if (!f.isIpv4() || f.l4Offset() < 0) {
-            return; // not IPv4, or a later fragment (no ports)
+            if (f.isIpv4() && f.isFragment() && mastership.isMaster()) {
+                fragments.follow(ctx, f, System.nanoTime()); // a later fragment: no ports, it follows its first
+            }
+            return;
         }
         BalancePlan p = plan;
         int proto = f.ipProtocol();
@@ -197,57 +175,20 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         }
         boolean tcp = proto == Frame.PROTO_TCP;
         int flags = tcp ? f.tcpFlags() : 0;
-        boolean opens = !tcp || (flags & OPEN_MASK) == SessionTable.TCP_SYN;
         long key = SessionTable.key(client, p.bySource[s] ? 0 : f.srcPort(), p.serverId[s]);
-        int slot = sessions.find(key);
-        int target = slot < 0 ? -1 : sessions.target(slot);
-        TargetChooser c = chooser;
-        boolean moving = false;
-        if (target >= 0 && !keeps(c, p, target, opens)) {
-            sessions.remove(key); // out of service for this packet: choose again (see keeps)
-            moving = !opens;
-            target = -1;
-        }
-        if (target >= 0) {
-            sessions.touch(slot, flags);
-        } else {
-            if (!opens && !moving && p.method[s] != Method.HASH) {
-                noSession++;
-                ctx.drop();
-                return;
-            }
-            target = c.choose(p, s, client);
-            if (target < 0) {
-                noTarget++;
-                ctx.drop();
-                return;
-            }
-            slot = sessions.insert(key, target, tcp, flags);
-            if (slot < 0) {
-                full++;
-                ctx.drop();
-                return;
-            }
-            target = sessions.target(slot); // another port thread may have bound it first
-            if (target < 0) {
-                raced++;
-                ctx.drop();
-                return;
-            }
-            if (moving) {
-                moved++;
-            } else if (opens) {
-                newSessions++;
-            } else {
-                adopted++;
-            }
+        int target = binder.bind(sessions, health, p, s, key, client, tcp, flags);
+        if (target < 0) {
+            ctx.drop();
+            return;
         }
         forward(ctx, f, p, s, target, tcp, flags);
     }
 
     private void forward(PacketContext ctx, Frame f, BalancePlan p, int s, int target, boolean tcp, int flags) {
+        int src = f.ipv4Src();
+        int dst = f.ipv4Dst();
         if (target >= p.address.length || p.address[target] == 0) {
-            noTarget++; // bound to a target the configuration no longer has
+            binder.noTarget++; // bound to a target the configuration no longer has
             ctx.drop();
             return;
         }
@@ -268,8 +209,8 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         int mode = p.mode(s, target);
         if (mode == BalancePlan.MODE_SNAT) {
             long conn = SessionTable.key(f.ipv4Src(), f.srcPort(), p.serverId[s]);
-            if (p.bySource[s] && !connection(conn, target, tcp, flags)) {
-                full++;
+            if (p.bySource[s] && !binder.connection(sessions, conn, target, tcp, flags)) {
+                binder.full++;
                 ctx.drop();
                 return;
             }
@@ -293,43 +234,10 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         f.setSrcMac(srcMac);
         sessions.count(p.serverId[s], target, f.length());
         forwarded++;
+        if (f.isFragment()) {
+            fragments.learn(src, dst, f, out, System.nanoTime());
+        }
         ctx.send(out);
-    }
-
-    /**
-     * Whether a session stays on its target for this packet. A packet that may open a flow needs a
-     * target that takes new sessions (enabled and up). Any other packet stays while the target is
-     * enabled and not down (unknown: hc was just re-added or the target re-enabled) or draining
-     * ({@code disable target}: established sessions continue until {@code draintimeout}). A target
-     * that hc reports down lost its connections (its TCP state is gone with it), and one that was
-     * unregistered or removed is gone: the session moves to a healthy target at once, so that a
-     * UDP flow continues there and a TCP connection is answered by that target's RST (RFC 9293
-     * §3.10.7.1) instead of retransmitting into a dead host until the client gives up.
-     */
-    private boolean keeps(TargetChooser c, BalancePlan p, int target, boolean opens) {
-        if (opens) {
-            return c.usable(p, target);
-        }
-        return p.isTarget(target) ? health.state(target) != TargetHealth.DOWN : p.isDraining(target);
-    }
-
-    /**
-     * A proxied connection of a {@code sessionid src} server: its session is per client, but its
-     * proxy port must be per connection, so the connection gets a session of its own (key with the
-     * client port, same target) that carries the port and its own TCP/UDP timeouts.
-     */
-    private boolean connection(long conn, int target, boolean tcp, int flags) {
-        int slot = sessions.find(conn);
-        int bound = slot < 0 ? -1 : sessions.target(slot);
-        if (bound == target) {
-            sessions.touch(slot, flags);
-            return true;
-        }
-        if (bound >= 0) {
-            sessions.remove(conn); // the client moved to another target: the old connection is over
-        }
-        slot = sessions.insert(conn, target, tcp, flags);
-        return slot >= 0 && sessions.target(slot) == target;
     }
 
     /**
@@ -407,34 +315,38 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
             f.setSrcMac(srcMac);
             sessions.count(p.serverId[s], t, f.length());
             replied++;
+            if (f.isFragment()) {
+                fragments.learn(src, dst, f, out, System.nanoTime());
+            }
             ctx.send(out);
             return;
         }
     }
 
+    /** Later fragments sent on after their first (tests, show slb). */
+    long fragmentsFollowed() {
+        return fragments.followed;
+    }
+
     /** A target for a new session (tests). */
     int choose(BalancePlan p, int s, int client) {
-        return chooser.choose(p, s, client);
+        return binder.chooser.choose(p, s, client);
     }
 
     @Override
     public void show(List<String> args, StringBuilder out) {
         out.append(String.format("%-14s %d%n", "forwarded", forwarded));
         out.append(String.format("%-14s %d%n", "replied", replied));
-        out.append(String.format("%-14s %d%n", "new-sessions", newSessions));
-        out.append(String.format("%-14s %d%n", "moved", moved));
-        out.append(String.format("%-14s %d%n", "adopted", adopted));
-        out.append(String.format("%-14s %d%n", "no-session", noSession));
-        out.append(String.format("%-14s %d%n", "no-target", noTarget));
-        out.append(String.format("%-14s %d%n", "table-full", full));
-        out.append(String.format("%-14s %d%n", "raced", raced));
+        binder.show(out);
         out.append(String.format("%-14s %d%n", "unresolved", unresolved));
         out.append(String.format("%-14s %d%n", "no-route", noRoute));
+        out.append(String.format("%-14s %d%n", "frag-followed", fragments.followed));
+        out.append(String.format("%-14s %d%n", "frag-unknown", fragments.unknown));
         out.append(String.format("%-14s %d%n", "no-proxy-port", noProxyPort));
         out.append(String.format("%-14s %d%n", "martian-src", martian));
-        out.append(String.format("%-14s %d%n", "icmp-steered", icmp.steered));
+        out.append(String.format("%-14s %d%n", "icmp-to-target", icmp.steered));
         out.append(String.format("%-14s %d%n", "icmp-to-client", icmp.toClients));
-        out.append(String.format("%-14s %d%n", "icmp-no-flow", icmp.noSession));
+        out.append(String.format("%-14s %d%n", "icmp-no-session", icmp.noSession));
         out.append(String.format("%-14s %d%n", "icmp-bad-sum", icmp.badChecksum));
         out.append(String.format("%-14s %d%n", "icmp-unresolved", icmp.unresolved + icmp.noRoute));
     }

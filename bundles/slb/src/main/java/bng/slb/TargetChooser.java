@@ -5,7 +5,8 @@ import bng.core.api.TargetHealth;
 
 /**
  * The distribution methods: picks a target for a new session from a {@link TargetPool}, among the
- * targets hc reports up. Reads arrays and counters only; allocation-free and lock-free.
+ * targets hc reports up, for either family ({@link Plan}: an IPv6 client is passed as the 32-bit
+ * fold {@code hash} hashes). Reads arrays and counters only; allocation-free and lock-free.
  *
  * <p>Random numbers come from one xorshift64* state per chooser (one chooser per balancer); port
  * threads race on it without harm (two may draw the same number). Tests seed it.
@@ -42,7 +43,7 @@ final class TargetChooser {
         return Long.remainderUnsigned(nextLong(), bound);
     }
 
-    boolean usable(BalancePlan p, int target) {
+    boolean usable(Plan p, int target) {
         return p.isTarget(target) && health.state(target) == TargetHealth.UP;
     }
 
@@ -56,12 +57,12 @@ final class TargetChooser {
     }
 
     /** A target for a new session of server {@code s}: a primary that is up, else a backup that is up, else -1. */
-    int choose(BalancePlan p, int s, int client) {
+    int choose(Plan p, int s, int client) {
         int t = pick(p, s, p.primaries[s], client);
         return t >= 0 ? t : pick(p, s, p.backups[s], client);
     }
 
-    int pick(BalancePlan p, int s, TargetPool pool, int client) {
+    int pick(Plan p, int s, TargetPool pool, int client) {
         int n = pool.ids.length;
         if (n == 0) {
             return -1;
@@ -79,7 +80,7 @@ final class TargetChooser {
     }
 
     /** The next target in the cycle that is up, from the server's cursor. */
-    private int rotate(BalancePlan p, int s, int[] cycle) {
+    private int rotate(Plan p, int s, int[] cycle) {
         int n = cycle.length;
         int start = Integer.remainderUnsigned(p.cursor[s]++, n);
         for (int i = 0; i < n; i++) {
@@ -91,7 +92,7 @@ final class TargetChooser {
         return -1;
     }
 
-    private int scanFrom(BalancePlan p, int[] ids, int start) {
+    private int scanFrom(Plan p, int[] ids, int start) {
         int n = ids.length;
         for (int i = 0; i < n; i++) {
             int t = ids[start + i < n ? start + i : start + i - n];
@@ -107,7 +108,7 @@ final class TargetChooser {
      * inverse of the agent's load, 2³² / (load + 1), so a target at load 0 weighs about twice one at
      * load 1 and a target without an agent report weighs as little as one at the highest load.
      */
-    private int weighted(BalancePlan p, TargetPool pool, boolean byAgent) {
+    private int weighted(Plan p, TargetPool pool, boolean byAgent) {
         int[] ids = pool.ids;
         long total = 0;
         for (int k = 0; k < ids.length; k++) {
@@ -140,7 +141,7 @@ final class TargetChooser {
      * second ({@code bandwidth}) or agent load ({@code agent}; no report counts as the highest);
      * ties go round robin, so equal targets share new sessions.
      */
-    private int least(BalancePlan p, int s, int[] ids) {
+    private int least(Plan p, int s, int[] ids) {
         int n = ids.length;
         int start = Integer.remainderUnsigned(p.cursor[s]++, n);
         int best = -1;
@@ -167,7 +168,7 @@ final class TargetChooser {
      * Maglev: the client's entry, or the next entries while their target is down. A target that is
      * down keeps its entries, so the clients of the targets that are up stay where they were.
      */
-    private int maglev(BalancePlan p, int[] table, int client) {
+    private int maglev(Plan p, int[] table, int client) {
         int m = table.length;
         for (int i = Maglev.index(client, m), c = 0; c < m; c++, i = i + 1 == m ? 0 : i + 1) {
             if (usable(p, table[i])) {

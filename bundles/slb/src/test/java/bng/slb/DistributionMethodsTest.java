@@ -253,6 +253,6 @@ class DistributionMethodsTest {
         for (String m : METHODS) {
             assertEquals(-1, connect(m, CLIENT), m);
         }
-        assertEquals(METHODS.length, balancer.noTarget);
+        assertEquals(METHODS.length, balancer.binder.noTarget);
     }
 }

@@ -145,11 +145,11 @@ class ScaleOutTest {
             for (int i = 0; i < FLOWS; i++) {
                 assertEquals(viaA[i], b.send(ack(client(i), 40000 + i % 20000, VIP)), "flow " + i);
             }
-            assertEquals(FLOWS, b.balancer.adopted);
-            assertEquals(0, b.balancer.noSession);
+            assertEquals(FLOWS, b.balancer.binder.adopted);
+            assertEquals(0, b.balancer.binder.noSession);
             // adopted flows have sessions now: a second segment follows the session
             assertEquals(viaA[7], b.send(ack(client(7), 40000 + 7, VIP)));
-            assertEquals(FLOWS, b.balancer.adopted);
+            assertEquals(FLOWS, b.balancer.binder.adopted);
         }
     }
 

@@ -347,7 +347,7 @@ class ServerBalancerTest {
         assertEquals(3, sendTo(syn(CLIENT + 2, 40000, VIP)));
         down(3);
         assertDropped(syn(CLIENT + 3, 40000, VIP));
-        assertEquals(1, balancer.noTarget);
+        assertEquals(1, balancer.binder.noTarget);
         up(1);
         assertEquals(1, sendTo(syn(CLIENT + 4, 40000, VIP)), "back to the primaries");
     }
@@ -358,7 +358,7 @@ class ServerBalancerTest {
         int a = sendTo(syn(CLIENT, 40000, VIP));
         int b = sendTo(syn(CLIENT + 1, 40000, VIP));
         assertDropped(syn(CLIENT + 2, 40000, VIP));
-        assertEquals(1, balancer.full);
+        assertEquals(1, balancer.binder.full);
         assertEquals(1, sessions.refused());
         assertEquals(a, sendTo(ack(CLIENT, 40000, VIP)));
         assertEquals(b, sendTo(ack(CLIENT + 1, 40000, VIP)));
@@ -368,7 +368,7 @@ class ServerBalancerTest {
     void aSegmentWithoutSynAndWithoutSessionIsDropped() {
         assertDropped(ack(CLIENT, 40000, VIP));
         assertDropped(packet(CLIENT, 40000, VIP, 80, SessionTable.TCP_SYN | SessionTable.TCP_ACK));
-        assertEquals(2, balancer.noSession);
+        assertEquals(2, balancer.binder.noSession);
         assertEquals(0, sessions.size());
         assertEquals(2, bus.counters().handled(), "dropped on purpose, not passed on");
     }
@@ -508,7 +508,7 @@ class ServerBalancerTest {
         assertEquals(2, sendTo(syn(CLIENT, 40001, VIP)), "its next connection stays there");
         // UDP: the flow simply continues on the healthy target.
         assertEquals(2, sendTo(udp(CLIENT, 5000, UDP_VIP)));
-        assertEquals(1, balancer.moved, "a UDP datagram may open a flow: it counts as a new session");
+        assertEquals(1, balancer.binder.moved, "a UDP datagram may open a flow: it counts as a new session");
         // Target 1 comes back: new clients reach it again, the moved ones stay where they are.
         up(1);
         int[] per = new int[6];
@@ -525,7 +525,7 @@ class ServerBalancerTest {
         assertEquals(1, sendTo(syn(CLIENT, 40000, VIP)));
         down(1, 2, 3);
         assertDropped(ack(CLIENT, 40000, VIP));
-        assertEquals(1, balancer.noTarget);
+        assertEquals(1, balancer.binder.noTarget);
         assertEquals(-1, sessions.lookup(SessionTable.key(CLIENT, 0, 1)));
     }
 
@@ -535,7 +535,7 @@ class ServerBalancerTest {
         health.forget(1); // e.g. just enabled again: not checked yet
         assertEquals(1, sendTo(ack(CLIENT, 40000, VIP)));
         assertEquals(2, sendTo(syn(CLIENT, 40001, VIP)));
-        assertEquals(0, balancer.moved);
+        assertEquals(0, balancer.binder.moved);
     }
 
     @Test
@@ -553,12 +553,12 @@ class ServerBalancerTest {
         assertEquals(2, sendTo(syn(CLIENT + 2, 40000, VIP)), "no new client");
         assertEquals(2, sendTo(syn(CLIENT, 40001, VIP)), "no new connection of its clients either");
         assertEquals(2, sendTo(ack(CLIENT, 40001, VIP)));
-        assertEquals(0, balancer.moved);
+        assertEquals(0, balancer.binder.moved);
         // Unregistered, it is gone: its sessions move like a dead target's.
         sessions.insert(SessionTable.key(CLIENT + 5, 0, 1), 1, true, SessionTable.TCP_SYN);
         balancer.configurationChanged(disabled, ConfigParser.parse("t", "unregister target 1", disabled).configuration());
         assertEquals(2, sendTo(ack(CLIENT + 5, 40000, VIP)));
-        assertEquals(1, balancer.moved);
+        assertEquals(1, balancer.binder.moved);
         // Enabled again (and up), it takes new sessions again.
         balancer.configurationChanged(disabled, enabled);
         up(1);

@@ -242,6 +242,83 @@ class TranslationTest {
         assertEquals(1, balancer.unresolved);
     }
 
+    /**
+     * A UDP datagram of {@code payload} bytes from src:sport to dst:dport (identification 0x4242),
+     * cut into IPv4 fragments of at most 1480 bytes of IP payload: frame 0 holds the UDP header
+     * (its checksum over the whole datagram), the others only data. Every checksum computed.
+     */
+    static byte[][] fragments(long dstMac, long srcMac, int src, int sport, int dst, int dport, int payload) {
+        byte[] datagram = new byte[8 + payload];
+        java.nio.ByteBuffer u = java.nio.ByteBuffer.wrap(datagram);
+        u.putShort((short) sport).putShort((short) dport).putShort((short) datagram.length).putShort((short) 0);
+        for (int i = 8; i < datagram.length; i++) {
+            datagram[i] = (byte) (i * 7);
+        }
+        int pseudo = (src >>> 16) + (src & 0xffff) + (dst >>> 16) + (dst & 0xffff) + 17 + datagram.length;
+        int c = ServerBalancerTest.fold(ServerBalancerTest.sum(datagram, 0, datagram.length, pseudo));
+        u.putShort(6, (short) (c == 0 ? 0xffff : c));
+        int pieces = (datagram.length + 1479) / 1480;
+        byte[][] out = new byte[pieces][];
+        for (int k = 0; k < pieces; k++) {
+            int off = k * 1480;
+            int len = Math.min(1480, datagram.length - off);
+            byte[] b = new byte[14 + 20 + len];
+            java.nio.ByteBuffer w = java.nio.ByteBuffer.wrap(b);
+            w.putShort((short) (dstMac >>> 32)).putInt((int) dstMac);
+            w.putShort((short) (srcMac >>> 32)).putInt((int) srcMac);
+            w.putShort((short) 0x0800);
+            int flags = (k < pieces - 1 ? 0x2000 : 0) | off / 8;
+            w.put((byte) 0x45).put((byte) 0).putShort((short) (20 + len)).putShort((short) 0x4242).putShort((short) flags);
+            w.put((byte) 64).put((byte) 17).putShort((short) 0).putInt(src).putInt(dst);
+            w.putShort(24, (short) ServerBalancerTest.fold(ServerBalancerTest.sum(b, 14, 20, 0)));
+            System.arraycopy(datagram, off, b, 34, len);
+            out[k] = b;
+        }
+        return out;
+    }
+
+    @Test
+    void laterFragmentsOfANatDatagramFollowTheirFirstBothWays() {
+        int vip = ip("198.18.0.30");
+        byte[][] in = fragments(BNG_MAC, ROUTER_MAC, CLIENT, 5353, vip, 53, 4000);
+        byte[][] toTarget = fragments(T2_MAC, BNG_MAC, CLIENT, 5353, T2, 53, 4000);
+        assertEquals(3, in.length);
+        for (int k = 0; k < in.length; k++) {
+            Frame f = run(in[k]);
+            assertEquals(1, f.outPort(), "fragment " + k + " is sent on");
+            assertEquals(hex(toTarget[k]), hex(f), "fragment " + k + ": destination the target, checksums right");
+        }
+        assertEquals(2, balancer.fragmentsFollowed());
+        // The target's fragmented answer gets the VIP back as source on every fragment.
+        byte[][] answer = fragments(BNG_MAC, T2_MAC, T2, 53, CLIENT, 5353, 3000);
+        byte[][] toClient = fragments(ROUTER_MAC, BNG_MAC, vip, 53, CLIENT, 5353, 3000);
+        for (int k = 0; k < answer.length; k++) {
+            Frame f = run(answer[k]);
+            assertEquals(hex(toClient[k]), hex(f), "answer fragment " + k);
+        }
+        assertEquals(4, balancer.fragmentsFollowed()); // 3008 bytes: 3 fragments, 2 later ones
+    }
+
+    @Test
+    void aLaterFragmentWithoutItsFirstIsNotForwardedAndCounted() {
+        byte[][] in = fragments(BNG_MAC, ROUTER_MAC, CLIENT, 5353, ip("198.18.0.30"), 53, 2000);
+        Frame f = run(in[1]); // reordered: the first has not come (and never will)
+        assertEquals(-1, f.outPort());
+        assertEquals(hex(in[1]), hex(f), "untouched");
+        assertEquals(0, balancer.fragmentsFollowed());
+        // Another datagram's first fragment (other identification) does not adopt it either.
+        byte[][] other = fragments(BNG_MAC, ROUTER_MAC, CLIENT, 5354, ip("198.18.0.30"), 53, 2000);
+        other[0][18] = 0x11; // identification 0x1142
+        other[0][24] = 0;
+        other[0][25] = 0;
+        int c = ServerBalancerTest.fold(ServerBalancerTest.sum(other[0], 14, 20, 0));
+        other[0][24] = (byte) (c >> 8);
+        other[0][25] = (byte) c;
+        run(other[0]);
+        assertEquals(-1, run(in[1]).outPort());
+        assertEquals(0, balancer.fragmentsFollowed());
+    }
+
     @Test
     void translatingBothWaysAllocatesNothingPerFrame() {
         com.sun.management.ThreadMXBean mx =

@@ -18,8 +18,13 @@ import java.nio.file.Path;
  */
 abstract class LibpcapAccessDriver implements AccessDriver {
     private static final System.Logger LOG = System.getLogger(LibpcapAccessDriver.class.getName());
-    /** Kernel buffer per port: room for a burst of ~5000 small frames while the thread is away. */
-    static final int BUFFER_BYTES = 8 << 20;
+    /**
+     * Kernel buffer per port. libpcap's ring (TPACKET_V2/V3 in immediate mode: fixed slots) sizes
+     * each slot for the snapshot length, so with the old 9234-byte snaplen 8 MB held only ~870
+     * frames — a few milliseconds of a scheduling stall, and an unpaced burst overflowed it
+     * (docs/reliability.md). 32 MB with a snaplen that follows the MTU holds ~16,000 frames.
+     */
+    static final int BUFFER_BYTES = 32 << 20;
     /** Only for blocking reads, which we never do (non-blocking + poll); libpcap wants a value. */
     static final int READ_TIMEOUT_MS = 1;
 
@@ -30,7 +35,7 @@ abstract class LibpcapAccessDriver implements AccessDriver {
         if (interfaceName.isEmpty() || interfaceName.contains("/") || !Files.isDirectory(sys)) {
             throw new IOException("interface " + interfaceName + " does not exist");
         }
-        MemorySegment pcap = activate(interfaceName);
+        MemorySegment pcap = activate(interfaceName, snaplen(sys));
         try {
             Offloads.disableReceiveMerging(interfaceName);
             AllMulticast.enable(interfaceName);
@@ -42,7 +47,21 @@ abstract class LibpcapAccessDriver implements AccessDriver {
         }
     }
 
-    private static MemorySegment activate(String name) throws IOException {
+    /**
+     * What to capture of a frame: the MTU plus Ethernet header and two VLAN tags (receive merging is
+     * off, so nothing larger arrives), at most {@link LibpcapPort#SNAPLEN}. A larger frame — the
+     * MTU raised while bng runs — is cut and counted, never forwarded.
+     */
+    static int snaplen(Path sys) {
+        try {
+            int mtu = Integer.parseInt(Files.readString(sys.resolve("mtu")).trim());
+            return Math.max(64, Math.min(LibpcapPort.SNAPLEN, mtu + 14 + 8));
+        } catch (IOException | NumberFormatException e) {
+            return LibpcapPort.SNAPLEN;
+        }
+    }
+
+    private static MemorySegment activate(String name, int snaplen) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errbuf = arena.allocate(Libpcap.ERRBUF_SIZE);
             MemorySegment pcap = (MemorySegment) Libpcap.CREATE.invokeExact(arena.allocateFrom(name), errbuf);
@@ -51,7 +70,7 @@ abstract class LibpcapAccessDriver implements AccessDriver {
             }
             // Settings before activation (pcap_create(3PCAP)); immediate mode: ~0.1 ms added latency
             // instead of up to the timeout (packet-io.md §2c).
-            int rc = (int) Libpcap.SET_SNAPLEN.invokeExact(pcap, LibpcapPort.SNAPLEN);
+            int rc = (int) Libpcap.SET_SNAPLEN.invokeExact(pcap, snaplen);
             rc |= (int) Libpcap.SET_IMMEDIATE_MODE.invokeExact(pcap, 1);
             rc |= (int) Libpcap.SET_BUFFER_SIZE.invokeExact(pcap, BUFFER_BYTES);
             rc |= (int) Libpcap.SET_TIMEOUT.invokeExact(pcap, READ_TIMEOUT_MS);

@@ -295,6 +295,41 @@ public class LibpcapPortTest {
         assertTrue(AllMulticast.isOn(HOST), "solicited-node groups bng's kernel never joined must reach the capture");
     }
 
+    @Test
+    void aBurstArrivingWhileThePortThreadIsAwayIsHeldNotDropped() throws Exception {
+        // 8,000 full-size frames land while nobody reads (a GC pause, a descheduled thread): the
+        // kernel buffer must hold them all. With a 9234-byte snaplen libpcap's slots were so large
+        // that 8 MB held ~870 frames; the snaplen now follows the MTU and the buffer is 32 MB.
+        LibpcapPort port = open(new PcapAccessDriver());
+        int count = 8_000;
+        String mac = Macs.format(HOST_MAC).replace(":", "");
+        String python = "import socket\n"
+            + "s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)\n"
+            + "s.bind(('" + PEER + "', 0))\n"
+            + "f = bytes.fromhex('" + mac + "') + bytes.fromhex('" + Macs.format(PEER_MAC).replace(":", "") + "')"
+            + " + b'\\x88\\xb5' + bytes(1500)\n"
+            + "for i in range(" + count + "): s.send(f)\n";
+        Process burst = new ProcessBuilder("ip", "netns", "exec", NS, "python3", "-c", python)
+            .redirectErrorStream(true).start();
+        assertTrue(burst.waitFor(15, TimeUnit.SECONDS), "the burst was sent");
+        String out = new String(burst.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, burst.exitValue(), out);
+        int n = 0;
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (n < count && System.nanoTime() < until) {
+            int got = port.receive(this.burst, this.burst.length, 20);
+            for (int i = 0; i < got; i++) {
+                if (this.burst[i].u16(12) == 0x88b5) {
+                    n++;
+                }
+            }
+        }
+        long[] counters = port.counters();
+        System.out.printf("burst: %d of %d frames received, counters %s%n", n, count, Arrays.toString(counters));
+        assertEquals(count, n, "every frame of the burst was held; port counters " + Arrays.toString(counters));
+        assertEquals(0, counters[2], "nothing dropped");
+    }
+
     private LibpcapPort open(LibpcapAccessDriver driver) throws IOException {
         LibpcapPort p = (LibpcapPort) driver.open(HOST);
         opened.add(p);

@@ -36,6 +36,7 @@ final class Libc {
     static final int PACKET_STATISTICS = 6;
     static final int PACKET_VERSION = 10;
     static final int PACKET_FANOUT = 18;
+    static final int PACKET_FANOUT_HASH = 0;
     static final int PACKET_QDISC_BYPASS = 20;
     static final int PACKET_IGNORE_OUTGOING = 23;
     static final int TPACKET_V2 = 1;

@@ -53,8 +53,40 @@ public final class RingAccessDriver implements AccessDriver {
         this.blockTimeoutMs = Math.max(1, blockTimeoutMs);
     }
 
+    /** PACKET_FANOUT allows 256 sockets a group (PACKET_FANOUT_MAX); more threads than CPUs only cost. */
+    static final int MAX_QUEUES = 256;
+
     @Override
     public AccessPort open(String name) throws IOException {
+        return open(name, 0, 1);
+    }
+
+    @Override
+    public int maxQueues() {
+        return MAX_QUEUES;
+    }
+
+    /**
+     * The fanout group of an interface's queues: one per process and interface, so that two bng
+     * instances on one host never join each other's group (group ids are per network namespace).
+     */
+    static int fanoutGroup(long pid, int ifindex) {
+        return (int) ((pid * 31 + ifindex * 2_654_435_761L) >>> 3 & 0xffff);
+    }
+
+    /**
+     * Queue {@code queue} of {@code queues}: the same socket and ring as a single port, joined to
+     * the interface's fanout group by flow hash (PACKET_FANOUT_HASH: the kernel's flow hash over
+     * addresses and ports, so every frame of a TCP or UDP flow lands on one queue; the fragments
+     * of a datagram are hashed on their addresses only, so they share a queue with each other but
+     * not always with their flow — state such as sessions lives in core's tables, which every
+     * queue's thread shares).
+     */
+    @Override
+    public AccessPort open(String name, int queue, int queues) throws IOException {
+        if (queue < 0 || queue >= queues || queues > MAX_QUEUES) {
+            throw new IOException(name + ": queue " + queue + " of " + queues + " (at most " + MAX_QUEUES + ")");
+        }
         Path sys = Path.of("/sys/class/net", name);
         if (name.isEmpty() || name.contains("/") || !Files.isDirectory(sys)) {
             throw new IOException("interface " + name + " does not exist");
@@ -102,6 +134,12 @@ public final class RingAccessDriver implements AccessDriver {
             Offloads.disableReceiveMerging(name);
             AllMulticast.enable(name); // IPv6 neighbour discovery's solicited-node groups
             bind(fd, ifindex, name);
+            if (queues > 1) {
+                int group = fanoutGroup(ProcessHandle.current().pid(), ifindex);
+                Libc.setInt(fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT, group | Libc.PACKET_FANOUT_HASH << 16,
+                    name + ": PACKET_FANOUT (group " + group + ", queue " + queue + " of " + queues + ")");
+                layout += ", fanout group " + group + " queue " + queue + " of " + queues;
+            }
             LOG.log(System.Logger.Level.INFO, "{0}: AF_PACKET ring open ({1})", name, layout);
             return new RingPort(name, ifindex, mac, fd, ring, rx, layout);
         } catch (IOException | RuntimeException e) {

@@ -255,6 +255,51 @@ public class RingPortTest {
     }
 
     @Test
+    void twoQueuesShareTheInterfaceByFlowEachFrameOnceEveryFlowOnOneQueue() throws Exception {
+        // BalanceNG's `threads 2`: two sockets in one PACKET_FANOUT group (hash). 64 UDP flows
+        // (distinct source ports) of 5 datagrams each from the namespace: every datagram arrives
+        // exactly once, both queues get some flows, and no flow is split between them.
+        RingAccessDriver driver = new RingAccessDriver();
+        assertTrue(driver.maxQueues() > 1);
+        RingPort[] q = new RingPort[2];
+        for (int i = 0; i < 2; i++) {
+            q[i] = (RingPort) driver.open(HOST, i, 2);
+            opened.add(q[i]);
+        }
+        sh("ip", "-n", NS, "neigh", "replace", "198.18.200.1", "lladdr", Macs.format(HOST_MAC), "dev", PEER);
+        String python = "import socket\n"
+            + "for p in range(20000, 20064):\n"
+            + "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+            + "    s.bind(('198.18.200.2', p))\n"
+            + "    for i in range(5): s.sendto(b'bng-fanout', ('198.18.200.1', 9))\n"
+            + "    s.close()\n";
+        sh("ip", "netns", "exec", NS, "python3", "-c", python);
+        java.util.Map<Integer, java.util.Set<Integer>> queuesOfFlow = new java.util.TreeMap<>();
+        int[] perQueue = new int[2];
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (perQueue[0] + perQueue[1] < 320 && System.nanoTime() < until) {
+            for (int i = 0; i < 2; i++) {
+                int n = q[i].receive(burst, burst.length, 5);
+                for (int k = 0; k < n; k++) {
+                    Frame f = burst[k];
+                    f.decode();
+                    if (f.isIpv4() && f.ipProtocol() == Frame.PROTO_UDP && f.dstPort() == 9) {
+                        perQueue[i]++;
+                        queuesOfFlow.computeIfAbsent(f.srcPort(), x -> new java.util.TreeSet<>()).add(i);
+                    }
+                }
+            }
+        }
+        System.out.printf("fanout: queue 0 %d, queue 1 %d datagrams, %d flows%n", perQueue[0], perQueue[1], queuesOfFlow.size());
+        assertEquals(320, perQueue[0] + perQueue[1], "every datagram once: " + perQueue[0] + " + " + perQueue[1]);
+        assertEquals(64, queuesOfFlow.size());
+        assertTrue(perQueue[0] > 0 && perQueue[1] > 0, "both queues get flows: " + perQueue[0] + " / " + perQueue[1]);
+        queuesOfFlow.forEach((port, queues) -> assertEquals(1, queues.size(), "flow from port " + port + " on " + queues));
+        assertEquals(RingAccessDriver.fanoutGroup(7, 3), RingAccessDriver.fanoutGroup(7, 3));
+        assertTrue(RingAccessDriver.fanoutGroup(7, 3) != RingAccessDriver.fanoutGroup(8, 3), "another process, another group");
+    }
+
+    @Test
     void aMissingInterfaceIsNamed() {
         IOException e = assertThrows(IOException.class, () -> new RingAccessDriver().open("bngnosuch7"));
         assertEquals("interface bngnosuch7 does not exist", e.getMessage());

@@ -59,6 +59,19 @@ public interface NeighbourCache {
     /** The addresses requested since the last call (at most a few dozen), and forgets them. */
     int[] takeRequests();
 
+    /**
+     * The IPv6 twin of {@link #request}: asks for the address at {@code b[off, off+16)} to be
+     * resolved (slb's NAT replies to a client it has not met). No lock, no allocation; racy like
+     * {@link #request}. arp's IPv6 resolver takes them once a second.
+     */
+    default void requestIpv6(byte[] b, int off) {
+    }
+
+    /** The IPv6 addresses requested since the last call (16 bytes each), and forgets them. */
+    default byte[][] takeRequestsIpv6() {
+        return new byte[0][];
+    }
+
     /** Removes entries not refreshed for {@code maxAgeMillis} (static ones stay); returns how many went. */
     int expire(long maxAgeMillis);
 

@@ -21,6 +21,25 @@ public interface Ports {
      */
     boolean send(int port, byte[] frame, int length);
 
+    /**
+     * Sends {@code frames[0..count)} (each {@code length()} bytes) out of {@code port} as one burst
+     * from any thread, allocating nothing (the driver copies; the caller may reuse the frames at
+     * once). Returns how many went out: 0 when the port is not open. Never throws. For senders
+     * that run a loop of their own (the benchmark module), not for a port thread's frames.
+     *
+     * @since 1.2
+     */
+    default int transmit(int port, Frame[] frames, int count) {
+        int ok = 0;
+        for (int i = 0; i < count; i++) {
+            Frame f = frames[i];
+            if (send(port, f.data(), f.length())) {
+                ok++;
+            }
+        }
+        return ok;
+    }
+
     /** The port a configured network lives on (its {@code interface}), or -1. */
     int portOfNetwork(int networkId);
 

@@ -115,6 +115,23 @@ public interface SessionTable {
     /** SNAT proxy reply: the connection holding proxy port {@code port} toward {@code target}, or 0. */
     long proxied(int target, int port);
 
+    /**
+     * Generic NAT (module {@code nat}) keeps its mappings in this table too, under ids no
+     * configuration can name (server and target ids stop at {@link #MAX_CONFIG_ID}): a mapping of
+     * an inside host's (address, port or ICMP identifier) is the session {@code key(address, port,
+     * NAT_x)} bound to target {@code NAT_x}, and its outside port is {@link #proxyPort} of that key
+     * toward target {@code NAT_x}; {@link #proxied}{@code (NAT_x, port)} maps a reply back. So
+     * mappings expire, are counted, refused when full and replicated (bngsync) like sessions, and
+     * their ports never collide with SNAT proxy ports (those are per real target).
+     */
+    int NAT_ICMP = 65_533;
+    /** Generic NAT's id for UDP mappings (see {@link #NAT_ICMP}). */
+    int NAT_UDP = 65_534;
+    /** Generic NAT's id for TCP mappings (see {@link #NAT_ICMP}). */
+    int NAT_TCP = 65_535;
+    /** The highest server or target id a configuration may use; the ids above are core's. */
+    int MAX_CONFIG_ID = NAT_ICMP - 1;
+
     /** Sessions in the table now. */
     int size();
 

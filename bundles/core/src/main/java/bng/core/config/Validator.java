@@ -50,6 +50,21 @@ final class Validator {
             inside(owner, "virt", n.virt(), n.addr(), n.mask(), net);
             inside(owner, "syncpeer", n.syncpeer(), n.addr(), n.mask(), net);
         }
+        if (n.nat() == NatRole.OUTSIDE) {
+            // Generic NAT gives connections from inside networks this network's virt as source.
+            if (n.virt() == null) {
+                report(owner + " nat: an outside network needs a virt address (the source of translated connections)",
+                        owner + " nat");
+            } else {
+                for (ServerDef s : config.servers().values()) {
+                    if (n.virt().equals(s.ipaddr())) {
+                        report(owner + " nat: virt " + IpAddresses.format(n.virt()) + " is also server " + s.id()
+                                + "'s ipaddr; slb takes that address's traffic, so generic NAT cannot use it",
+                                owner + " nat", owner + " virt", "server " + s.id() + " ipaddr");
+                    }
+                }
+            }
+        }
         if (n.real6() != null && n.mask6() != null) {
             inside(owner, "virt6", n.virt6(), n.real6(), n.mask6(), IpAddresses.format(IpAddresses.network(n.real6(), n.mask6())) + "/" + n.mask6());
         }

@@ -18,6 +18,16 @@ import java.util.stream.Collectors;
 final class Values {
     /** Highest object id; bounds memory and keeps ids printable in fixed columns. */
     static final int MAX_ID = 65535;
+    /**
+     * Server and target ids stop below the ids core keeps for generic NAT's mappings in the session
+     * table ({@code SessionTable.NAT_ICMP}..{@code NAT_TCP}, 65533..65535).
+     */
+    static final int MAX_SERVER_TARGET_ID = 65532;
+
+    /** The highest id an object of {@code kind} ("server", "target", "interface", ...) may have. */
+    static int maxId(String kind) {
+        return kind.equals("server") || kind.equals("target") ? MAX_SERVER_TARGET_ID : MAX_ID;
+    }
 
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9._+:@-]+");
     private static final Pattern MODULE_NAME = Pattern.compile("[a-z][a-z0-9]*");
@@ -106,7 +116,7 @@ final class Values {
     }
 
     Integer id(Token v, String kind) {
-        return number(v, kind + " id", 1, MAX_ID);
+        return number(v, kind + " id", 1, maxId(kind));
     }
 
     Inet4Address ipv4(Token v, String what) {
@@ -178,8 +188,8 @@ final class Values {
         Set<Integer> seen = new HashSet<>();
         for (int i = 0; i < parts.length; i++) {
             Long n = parseNumber(parts[i]);
-            if (n == null || n < 1 || n > MAX_ID) {
-                error(v.elementPosition(i), what + ": expected " + kind + " ids 1.." + MAX_ID
+            if (n == null || n < 1 || n > maxId(kind)) {
+                error(v.elementPosition(i), what + ": expected " + kind + " ids 1.." + maxId(kind)
                         + " separated by commas, found " + new Token(Token.Type.WORD, parts[i], 0, 0).describe());
                 return null;
             }

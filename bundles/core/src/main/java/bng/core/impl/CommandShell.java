@@ -49,8 +49,9 @@ public final class CommandShell {
 
     private static final String[][] COMMANDS = {
         {"show TOPIC", "show a part of the running state (show alone lists the topics)"},
-        {"module add NAME", "install and start a module's bundle while traffic flows"},
+        {"module add NAME", "install and start a module's bundle while traffic flows (also: module NAME)"},
         {"module remove NAME", "stop and uninstall a module's bundle; its state stays in core"},
+        {"module update NAME [JAR]", "replace a module's bundle by its jar in the modules directory (or JAR); state stays in core"},
         {"save", "write the running configuration to the configuration file"},
         {"reload", "re-read the configuration file; a file with errors changes nothing"},
         {"help", "this list"},
@@ -169,10 +170,21 @@ public final class CommandShell {
     }
 
     private Result module(List<String> args) {
-        if (args.size() != 2 || !(args.get(0).equals("add") || args.get(0).equals("remove"))) {
-            return Result.error("usage: module add NAME | module remove NAME");
+        if (args.size() == 1 && !args.get(0).equals("add") && !args.get(0).equals("remove") && !args.get(0).equals("update")) {
+            args = List.of("add", args.get(0)); // BalanceNG's own form: `module benchmark`
+        }
+        boolean update = args.size() >= 2 && args.size() <= 3 && args.get(0).equals("update");
+        if (!update && (args.size() != 2 || !(args.get(0).equals("add") || args.get(0).equals("remove")))) {
+            return Result.error("usage: module add NAME | module remove NAME | module update NAME [JAR]");
         }
         String name = args.get(1);
+        if (update) {
+            if (!(modules instanceof ModuleManagerImpl impl)) {
+                return Result.error("module update: not available in this runtime");
+            }
+            String out = impl.update(name, args.size() == 3 ? args.get(2) : null);
+            return new Result(out + "\n", out.contains(" updated (") && out.endsWith("; running"));
+        }
         String out = args.get(0).equals("add") ? modules.add(name) : modules.remove(name);
         boolean ok = out.endsWith("removed") || out.contains(" running") || out.contains("always runs");
         return new Result(out + "\n", ok);

@@ -13,6 +13,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleContext;
@@ -23,8 +26,12 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * {@code bng control}'s other end: a UNIX-domain socket in the run directory (mode 0700, so root
- * only; no TCP port), one virtual thread per connection. Protocol: every answer ends with one
+ * {@code bng control}'s other end: a UNIX-domain socket in the run directory, one virtual thread per
+ * connection; no TCP port. Only root (and the user bng runs as) may use it, or also the members of
+ * the control group when one is given ({@code BNG_CONTROL_GROUP}, framework property
+ * {@code bng.controlgroup}): the run directory is mode 0700 (0750 and that group's with one), the
+ * socket 0600 (0660), and every connection's peer credentials ({@code SO_PEERCRED}) are checked
+ * too, so a socket opened up by mistake still refuses others, with a message saying why. Protocol: every answer ends with one
  * status line that starts with NUL — {@code READY prompt}, {@code ERROR prompt}, {@code MORE
  * prompt} (a block is open) or {@code BYE}. The pid file is written once the socket is bound,
  * after the configured modules have started, so "the socket answers" means "the instance is up".
@@ -45,6 +52,7 @@ public final class ControlServer {
     private Path socket;
     private Path pidFile;
     private Thread acceptor;
+    private String group;
 
     @Activate
     void activate(BundleContext ctx) {
@@ -58,6 +66,8 @@ public final class ControlServer {
         Path dir = Path.of(runDir);
         socket = dir.resolve("bng." + instance + ".sock");
         pidFile = dir.resolve("bng." + instance + ".pid");
+        String g = ctx.getProperty("bng.controlgroup");
+        group = g == null || g.isBlank() ? null : g.strip();
         acceptor = Thread.ofPlatform().daemon().name("bng-control").start(() -> serve(dir));
     }
 
@@ -65,14 +75,26 @@ public final class ControlServer {
         try {
             modules.awaitIdle(60, TimeUnit.SECONDS);
             Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            GroupPrincipal owners = group == null ? null
+                : dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+            if (owners != null) {
+                Files.getFileAttributeView(dir, PosixFileAttributeView.class).setGroup(owners);
+            }
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(owners == null ? "rwx------" : "rwxr-x---"));
             Files.deleteIfExists(socket); // a stale socket of a killed instance
             ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             ch.bind(UnixDomainSocketAddress.of(socket));
-            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            if (owners != null) {
+                Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(owners);
+            } else { // no group: the directory goes back to bng's own (the socket's), should an earlier start have set one
+                Files.getFileAttributeView(dir, PosixFileAttributeView.class)
+                    .setGroup(Files.readAttributes(socket, PosixFileAttributes.class).group());
+            }
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString(owners == null ? "rw-------" : "rw-rw----"));
             server = ch;
             Files.writeString(pidFile, NativeProcess.pid() + "\n");
-            LOG.log(System.Logger.Level.INFO, "control socket {0} ready", socket);
+            LOG.log(System.Logger.Level.INFO, "control socket {0} ready ({1})", socket,
+                group == null ? "root only" : "root and group " + group);
             while (ch.isOpen()) {
                 SocketChannel c = ch.accept();
                 Thread.ofVirtual().name("bng-control-session").start(() -> session(c));
@@ -87,6 +109,13 @@ public final class ControlServer {
     private void session(SocketChannel c) {
         try (c; BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
              OutputStream out = Channels.newOutputStream(c)) {
+            String refused = PeerCredentials.refusal(c, group);
+            if (refused != null) {
+                LOG.log(System.Logger.Level.WARNING, "control connection refused: " + refused);
+                write(out, "control refused: " + refused + "\n");
+                status(out, "BYE", "");
+                return;
+            }
             status(out, "READY", shell.prompt());
             StringBuilder pending = new StringBuilder();
             String line;

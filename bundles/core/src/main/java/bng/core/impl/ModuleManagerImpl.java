@@ -6,6 +6,7 @@ import bng.core.api.PacketBus;
 import bng.core.api.ShowTopic;
 import bng.core.config.Configuration;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,6 +25,8 @@ import java.util.jar.JarFile;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -43,7 +47,7 @@ public final class ModuleManagerImpl implements ModuleManager, ConfigListener, S
     private static final System.Logger LOG = System.getLogger(ModuleManagerImpl.class.getName());
     public static final String HEADER = "BalanceNG-Module";
     /** BalanceNG's modules (reference §3.4); {@code master} is the core itself. */
-    public static final List<String> KNOWN = List.of("vrrp", "arp", "ping", "hc", "master", "slb", "tnat", "nat", "rt");
+    public static final List<String> KNOWN = List.of("vrrp", "arp", "ping", "hc", "master", "slb", "tnat", "nat", "rt", "benchmark");
     private static final String CORE = "master";
 
     @Reference
@@ -107,6 +111,7 @@ public final class ModuleManagerImpl implements ModuleManager, ConfigListener, S
                 && b.getState() == Bundle.ACTIVE) {
                 try {
                     b.stop();
+                    LOG.log(System.Logger.Level.INFO, "module {0} stopped: not in the modules line", n);
                 } catch (BundleException e) {
                     LOG.log(System.Logger.Level.ERROR, "module " + n + " failed to stop", e);
                 }
@@ -138,6 +143,89 @@ public final class ModuleManagerImpl implements ModuleManager, ConfigListener, S
         }), 60, TimeUnit.SECONDS);
     }
 
+    /**
+     * Replaces a running module's bundle by another jar (the given file, or the module's jar in the
+     * modules directory) in place: {@code Bundle.update} stops the bundle (SCR deactivates its
+     * components, the bus waits for port threads to leave its processors and drops them), swaps the
+     * revision, starts it again (SCR activates the new components, which bind the same core
+     * services: session table, health, neighbours, configuration) and the framework is refreshed so
+     * the old class loader goes. Nothing the module keeps of its own survives; what must survive
+     * lives in core. The answer names the bundle's last-modified time before and after.
+     */
+    public String update(String name, String jar) {
+        return await(worker.submit(() -> {
+            synchronized (this) {
+                return doUpdate(name, jar);
+            }
+        }), 60, TimeUnit.SECONDS);
+    }
+
+    private String doUpdate(String name, String jar) {
+        if (name.equals(CORE)) {
+            return "module master is the core: update bng itself (bng restart)";
+        }
+        Bundle b = bundleOf(name);
+        if (b == null) {
+            return "module " + name + " is not installed ('module add " + name + "' installs it)";
+        }
+        if (!name.equals(moduleOf(b))) {
+            return "module " + name + " is part of module " + moduleOf(b) + "'s bundle; update " + moduleOf(b);
+        }
+        Path file = jar == null ? jarOf(name) : Path.of(jar).toAbsolutePath();
+        if (file == null || !Files.isRegularFile(file)) {
+            return "module " + name + ": no jar to update from (" + (jar == null ? "none for bng." + name + " in " + dir : jar) + ")";
+        }
+        try (JarFile jf = new JarFile(file.toFile())) {
+            var mf = jf.getManifest();
+            String h = mf == null ? null : mf.getMainAttributes().getValue(HEADER);
+            if (!namesOf(h).contains(name)) {
+                return "module " + name + ": " + file + " is not that module's bundle (" + HEADER + ": " + h + ")";
+            }
+        } catch (IOException e) {
+            return "module " + name + ": cannot read " + file + ": " + e.getMessage();
+        }
+        long before = b.getLastModified();
+        String version = b.getVersion().toString();
+        try (InputStream in = Files.newInputStream(file)) {
+            b.update(in); // stops, swaps the revision, starts again if it was active
+        } catch (BundleException | IOException | RuntimeException e) {
+            return "module " + name + " failed to update: " + e.getMessage();
+        }
+        String refreshed = refresh(b);
+        return "module " + name + " updated (bundle " + b.getBundleId() + ", " + version + " -> " + b.getVersion()
+            + ", last modified " + before + " -> " + b.getLastModified() + ", from " + file + ")" + refreshed
+            + (b.getState() == Bundle.ACTIVE ? "; running" : "; not running: " + stateName(b.getState()));
+    }
+
+    /** Refreshes the updated bundle so its old revision and class loader are released; waits at most 30 s. */
+    private String refresh(Bundle b) {
+        CountDownLatch done = new CountDownLatch(1);
+        try {
+            context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(b), e -> {
+                if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED || e.getType() == FrameworkEvent.ERROR) {
+                    done.countDown();
+                }
+            });
+            return done.await(30, TimeUnit.SECONDS) ? "" : "; refresh still running after 30 s";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "; refresh interrupted";
+        } catch (RuntimeException e) {
+            return "; refresh failed: " + e.getMessage();
+        }
+    }
+
+    private static String stateName(int state) {
+        return switch (state) {
+            case Bundle.INSTALLED -> "installed";
+            case Bundle.RESOLVED -> "resolved";
+            case Bundle.STARTING -> "starting";
+            case Bundle.STOPPING -> "stopping";
+            case Bundle.ACTIVE -> "active";
+            default -> "uninstalled";
+        };
+    }
+
     private static String await(Future<String> f, long timeout, TimeUnit unit) {
         try {
             return f.get(timeout, unit);
@@ -166,9 +254,12 @@ public final class ModuleManagerImpl implements ModuleManager, ConfigListener, S
             }
             if (b.getState() != Bundle.ACTIVE) {
                 b.start();
+                LOG.log(System.Logger.Level.INFO, "module {0} started (bundle {1}, {2})", name, Long.toString(b.getBundleId()),
+                    b.getVersion());
             }
             return "module " + name + " running (bundle " + b.getBundleId() + ")";
         } catch (BundleException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "module {0} failed to start: {1}", name, e.getMessage());
             return "module " + name + " failed to start: " + e.getMessage();
         }
     }
@@ -188,8 +279,10 @@ public final class ModuleManagerImpl implements ModuleManager, ConfigListener, S
         try {
             b.uninstall(); // stops it first; the bus waits for port threads to leave its processors
             removedAtPrompt.add(name);
+            LOG.log(System.Logger.Level.INFO, "module {0} removed (bundle {1} uninstalled)", name, Long.toString(b.getBundleId()));
             return "module " + name + " removed";
         } catch (BundleException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "module {0} failed to uninstall: {1}", name, e.getMessage());
             return "module " + name + " failed to uninstall: " + e.getMessage();
         }
     }

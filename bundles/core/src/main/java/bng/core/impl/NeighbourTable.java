@@ -101,6 +101,55 @@ public final class NeighbourTable implements NeighbourCache, ShowTopic {
         }
         return Arrays.copyOf(out, n);
     }
+
+    /**
+     * Pending IPv6 requests as two longs a slot (0, 0 = none). Two port threads writing one slot at
+     * once can leave the halves of two addresses: the resolver then solicits an address nobody
+     * asked for once (it only asks inside connected networks), and the next packet asks again.
+     */
+    private final long[] requestsHi = new long[REQUEST_SLOTS];
+    private final long[] requestsLo = new long[REQUEST_SLOTS];
+
+    @Override
+    public void requestIpv6(byte[] b, int off) {
+        long hi = read64(b, off);
+        long lo = read64(b, off + 8);
+        if ((hi | lo) != 0) {
+            int i = mix((int) (hi ^ (hi >>> 32) ^ lo ^ (lo >>> 32))) & (REQUEST_SLOTS - 1);
+            requestsHi[i] = hi;
+            requestsLo[i] = lo;
+        }
+    }
+
+    @Override
+    public byte[][] takeRequestsIpv6() {
+        byte[][] out = new byte[REQUEST_SLOTS][];
+        int n = 0;
+        for (int i = 0; i < REQUEST_SLOTS; i++) {
+            long hi = requestsHi[i];
+            long lo = requestsLo[i];
+            if ((hi | lo) != 0) {
+                requestsHi[i] = 0;
+                requestsLo[i] = 0;
+                byte[] a = new byte[16];
+                for (int k = 0; k < 8; k++) {
+                    a[k] = (byte) (hi >>> (56 - 8 * k));
+                    a[8 + k] = (byte) (lo >>> (56 - 8 * k));
+                }
+                out[n++] = a;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    private static long read64(byte[] b, int off) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b[off + i] & 0xff);
+        }
+        return v;
+    }
+
     /** For tests: how many times the table was copied, and how many entries went in in place. */
     long rebuilds;
     long insertedInPlace;

@@ -80,6 +80,23 @@ public final class PortManager implements ConfigListener, ShowTopic, Ports {
         reconcile();
     }
 
+    /**
+     * For open-box tests of modules: the real ports over the given drivers (by access name) with no
+     * framework behind them; feed it snapshots with {@link #configurationChanged}, end it with
+     * {@link #closeAll()}.
+     */
+    public static PortManager standalone(PacketBusManager bus, Map<String, AccessDriver> drivers) {
+        PortManager m = new PortManager();
+        m.bus = bus;
+        drivers.forEach((access, d) -> m.bindDriver(d, Map.of(AccessDriver.ACCESS, access)));
+        return m;
+    }
+
+    /** Stops every port thread and closes the ports (tests; the framework calls deactivate). */
+    public void closeAll() {
+        deactivate();
+    }
+
     @Deactivate
     synchronized void deactivate() {
         for (PortWorker w : ports) {
@@ -97,7 +114,8 @@ public final class PortManager implements ConfigListener, ShowTopic, Ports {
                 continue;
             }
             InterfaceDef d = wanted.get(w.id);
-            if (d == null || !Objects.equals(d.name(), w.port.interfaceName()) || !Objects.equals(d.access(), w.access)) {
+            if (d == null || !Objects.equals(d.name(), w.port.interfaceName()) || !Objects.equals(d.access(), w.access)
+                || queues(d, drivers.get(d.access())) != w.siblings.length + 1) {
                 close(w.id);
             }
         }
@@ -112,18 +130,64 @@ public final class PortManager implements ConfigListener, ShowTopic, Ports {
                 continue;
             }
             try {
-                AccessPort p = driver.open(d.name());
-                PortWorker w = new PortWorker(d.id(), d.access(), p, bus.newDispatcher("port-" + d.id()), this::port);
+                PortWorker w = openQueues(d, driver);
                 PortWorker[] grown = ports.length > d.id() ? ports.clone() : java.util.Arrays.copyOf(ports, d.id() + 1);
                 grown[d.id()] = w;
                 ports = grown;
                 w.start();
-                LOG.log(System.Logger.Level.INFO, "interface {0} ({1}) up via access {2}", d.id(), d.name(), d.access());
+                LOG.log(System.Logger.Level.INFO, "interface {0} ({1}) up via access {2}{3}", d.id(), d.name(), d.access(),
+                    w.siblings.length > 0 ? ", " + (w.siblings.length + 1) + " threads" : "");
             } catch (IOException | RuntimeException e) {
                 problems.put(d.id(), "cannot open: " + e.getMessage());
                 LOG.log(System.Logger.Level.ERROR, "interface {0} ({1}): {2}", d.id(), d.name(), e.getMessage());
             }
         }
+    }
+
+    /** BalanceNG's {@code threads N} of the interface: 1 when unset. */
+    private static int threads(InterfaceDef d) {
+        return d.threads() == null ? 1 : Math.max(1, d.threads());
+    }
+
+    /** The receive queues (threads) the interface gets: what it asks for, at most what its driver can give. */
+    private static int queues(InterfaceDef d, AccessDriver driver) {
+        return driver == null ? 1 : Math.max(1, Math.min(threads(d), driver.maxQueues()));
+    }
+
+    /**
+     * Opens the interface's ports: one, or with {@code threads N} one per queue, each with its own
+     * dispatcher and thread, pinned to the process's allowed CPUs in turn (queue k on the k-th).
+     * All or nothing: a queue that fails to open closes those already open.
+     */
+    private PortWorker openQueues(InterfaceDef d, AccessDriver driver) throws IOException {
+        int queues = queues(d, driver);
+        if (queues == 1) {
+            AccessPort p = driver.open(d.name());
+            if (threads(d) > 1) {
+                LOG.log(System.Logger.Level.WARNING, "interface {0} ({1}): threads {2}, but access {3} runs one thread",
+                    d.id(), d.name(), threads(d), d.access());
+            }
+            return new PortWorker(d.id(), d.access(), p, bus.newDispatcher("port-" + d.id()), this::port);
+        }
+        int[] cpus = CpuAffinity.allowed();
+        PortWorker[] workers = new PortWorker[queues];
+        try {
+            for (int q = 0; q < queues; q++) {
+                AccessPort p = driver.open(d.name(), q, queues);
+                int cpu = cpus.length == 0 ? -1 : cpus[q % cpus.length];
+                workers[q] = new PortWorker(d.id(), q, cpu, d.access(), p,
+                    bus.newDispatcher("port-" + d.id() + "-q" + q), this::port);
+            }
+        } catch (IOException | RuntimeException e) {
+            for (PortWorker w : workers) {
+                if (w != null) {
+                    w.port.close();
+                }
+            }
+            throw e;
+        }
+        workers[0].siblings = java.util.Arrays.copyOfRange(workers, 1, queues);
+        return workers[0];
     }
 
     private void close(int id) {
@@ -151,7 +215,7 @@ public final class PortManager implements ConfigListener, ShowTopic, Ports {
     @Override
     public boolean isUp(int port) {
         PortWorker w = port(port);
-        return w != null && w.failure == null;
+        return w != null && w.failure() == null;
     }
 
     @Override
@@ -168,6 +232,19 @@ public final class PortManager implements ConfigListener, ShowTopic, Ports {
     }
 
     @Override
+    public int transmit(int port, Frame[] frames, int count) {
+        PortWorker w = port(port);
+        if (w == null || count <= 0) {
+            return 0;
+        }
+        try {
+            return w.port.transmit(frames, count);
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    @Override
     public int portOfNetwork(int networkId) {
         Integer p = networkPorts.get(networkId);
         return p == null ? -1 : p;
@@ -179,7 +256,7 @@ public final class PortManager implements ConfigListener, ShowTopic, Ports {
         if (w == null) {
             return null;
         }
-        long[] c = w.port.counters();
+        long[] c = w.counters();
         return new PortCounters(w.port.interfaceName(), c[0], c[1], c[2]);
     }
 
@@ -195,12 +272,19 @@ public final class PortManager implements ConfigListener, ShowTopic, Ports {
         for (InterfaceDef d : wanted.values()) {
             PortWorker w = port(d.id());
             if (w != null) {
-                long[] c = w.port.counters();
-                String state = w.failure != null ? "down" : "up";
+                long[] c = w.counters();
+                String failure = w.failure();
+                String state = failure != null ? "down" : "up";
                 out.append(String.format("%-4d %-12s %-8s %-17s %-8s %10d %10d %8d%n", d.id(), d.name(), d.access(),
                     Macs.format(w.port.mac()), state, c[0], c[1], c[2]));
-                if (w.failure != null) {
-                    out.append("     ").append(w.failure).append('\n');
+                if (failure != null) {
+                    out.append("     ").append(failure).append('\n');
+                }
+                if (w.siblings.length > 0) {
+                    showQueues(w, out);
+                } else if (threads(d) > 1) {
+                    out.append("     threads ").append(threads(d)).append(": access ").append(d.access())
+                        .append(" runs one thread\n");
                 }
             } else {
                 out.append(String.format("%-4d %-12s %-8s %-17s %-8s %10s %10s %8s%n", d.id(), d.name(), d.access(),
@@ -210,6 +294,18 @@ public final class PortManager implements ConfigListener, ShowTopic, Ports {
                     out.append("     ").append(p).append('\n');
                 }
             }
+        }
+    }
+
+    /** One line per queue of a {@code threads N} interface: its CPU and counters. */
+    private static void showQueues(PortWorker w, StringBuilder out) {
+        List<PortWorker> all = new java.util.ArrayList<>();
+        all.add(w);
+        all.addAll(List.of(w.siblings));
+        for (PortWorker q : all) {
+            long[] c = q.port.counters();
+            out.append(String.format("     queue %-3d cpu %-4s %29s %10d %10d %8d%n", q.queue,
+                q.pinnedCpu >= 0 ? Integer.toString(q.pinnedCpu) : "-", "", c[0], c[1], c[2]));
         }
     }
 }

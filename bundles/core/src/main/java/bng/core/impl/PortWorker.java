@@ -9,6 +9,11 @@ import java.util.function.IntFunction;
  * One port's thread: receive a burst, dispatch it through the bus, send the frames that go out —
  * those for this port as one burst, those for other ports through theirs. Buffers are allocated
  * once; the loop allocates nothing.
+ *
+ * <p>An interface with {@code threads N} has N workers, one per receive queue of the driver: the
+ * first (queue 0) is the interface's worker as the rest of bng sees it (its port sends what other
+ * ports and slow-path senders send there), the others are its {@link #siblings}; each pins itself
+ * to its CPU when it starts.
  */
 final class PortWorker implements Runnable {
     private static final System.Logger LOG = System.getLogger(PortWorker.class.getName());
@@ -17,8 +22,14 @@ final class PortWorker implements Runnable {
     private static final int RECEIVE_TIMEOUT_MS = 100;
 
     final int id;
+    final int queue;
     final String access;
     final AccessPort port;
+    /** Queues 1..N-1 of the same interface (only on queue 0's worker; empty for one thread). */
+    PortWorker[] siblings = new PortWorker[0];
+    private final int cpu;
+    /** The CPU this worker pinned itself to, -1 when not pinned. */
+    volatile int pinnedCpu = -1;
     private final Dispatcher dispatcher;
     private final IntFunction<PortWorker> peers;
     private final Frame[] rx = new Frame[BURST];
@@ -29,7 +40,15 @@ final class PortWorker implements Runnable {
     volatile String failure;
 
     PortWorker(int id, String access, AccessPort port, Dispatcher dispatcher, IntFunction<PortWorker> peers) {
+        this(id, 0, -1, access, port, dispatcher, peers);
+    }
+
+    /** Queue {@code queue} of interface {@code id}; pins its thread to {@code cpu} unless it is -1. */
+    PortWorker(int id, int queue, int cpu, String access, AccessPort port, Dispatcher dispatcher,
+               IntFunction<PortWorker> peers) {
         this.id = id;
+        this.queue = queue;
+        this.cpu = cpu;
         this.access = access;
         this.port = port;
         this.dispatcher = dispatcher;
@@ -37,16 +56,43 @@ final class PortWorker implements Runnable {
         for (int i = 0; i < BURST; i++) {
             rx[i] = new Frame(FRAME_CAPACITY);
         }
-        this.thread = new Thread(this, "bng-port-" + id + "-" + port.interfaceName());
+        this.thread = new Thread(this, "bng-port-" + id + "-" + port.interfaceName() + (cpu >= 0 ? "-q" + queue : ""));
         thread.setDaemon(true);
     }
 
     void start() {
         thread.start();
+        for (PortWorker s : siblings) {
+            s.start();
+        }
+    }
+
+    /** Why this interface (any of its queues) failed, or null. */
+    String failure() {
+        String f = failure;
+        for (PortWorker s : siblings) {
+            f = f != null ? f : s.failure;
+        }
+        return f;
+    }
+
+    /** The driver's counters summed over the interface's queues: received, sent, dropped. */
+    long[] counters() {
+        long[] c = port.counters().clone();
+        for (PortWorker s : siblings) {
+            long[] o = s.port.counters();
+            for (int i = 0; i < c.length && i < o.length; i++) {
+                c[i] += o[i];
+            }
+        }
+        return c;
     }
 
     @Override
     public void run() {
+        if (cpu >= 0 && CpuAffinity.pinCurrentThread(cpu)) {
+            pinnedCpu = cpu;
+        }
         long mac = port.mac();
         while (running) {
             int n;
@@ -85,8 +131,11 @@ final class PortWorker implements Runnable {
         }
     }
 
-    /** Stops the thread, then (and only then) releases the bus and the driver's port. */
+    /** Stops the thread, then (and only then) releases the bus and the driver's port; siblings first. */
     void stop() {
+        for (PortWorker s : siblings) {
+            s.stop();
+        }
         running = false;
         try {
             thread.join(5_000);

@@ -2,6 +2,7 @@ package bng.core.impl;
 
 import bng.core.api.ConfigListener;
 import bng.core.api.RunningConfig;
+import bng.core.config.ConfigDiff;
 import bng.core.config.ConfigError;
 import bng.core.config.ConfigParser;
 import bng.core.config.ConfigResult;
@@ -73,7 +74,10 @@ public final class RunningConfigManager implements RunningConfig {
         synchronized (commitLock) {
             ConfigResult r = ConfigParser.parse(sourceName, text, current);
             if (r.ok()) {
-                commit(r.configuration());
+                commit(sourceName, r.configuration());
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "configuration from {0} refused, nothing applied: {1}", sourceName,
+                    r.errors().get(0));
             }
             return r;
         }
@@ -94,18 +98,63 @@ public final class RunningConfigManager implements RunningConfig {
         synchronized (commitLock) {
             ConfigResult r = ConfigParser.parse(file, text, Configuration.empty());
             if (r.ok()) {
-                commit(r.configuration());
+                commit(file, r.configuration());
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "configuration file {0} refused, nothing applied: {1}", file,
+                    r.errors().get(0));
             }
             return r;
         }
     }
 
-    private void commit(Configuration next) {
+    private void commit(String source, Configuration next) {
         Configuration previous = current;
         current = next;
+        LOG.log(System.Logger.Level.INFO, "configuration committed from {0}: {1}", source, describe(ConfigDiff.of(previous, next)));
         for (ConfigListener l : listeners) {
             safeNotify(l, previous, next);
         }
+    }
+
+    /** "targets +3 ~1 -2, settings" and the like; "no change" when the snapshot equals the last. */
+    static String describe(ConfigDiff d) {
+        StringBuilder sb = new StringBuilder();
+        changes(sb, "interfaces", d.interfaces());
+        changes(sb, "networks", d.networks());
+        changes(sb, "servers", d.servers());
+        changes(sb, "targets", d.targets());
+        String[] flags = {"modules", "settings", "gateway", "vrrp", "bgp"};
+        boolean[] set = {d.modulesChanged(), d.settingsChanged(), d.gatewayChanged(), d.vrrpChanged(), d.bgpChanged()};
+        for (int i = 0; i < flags.length; i++) {
+            if (set[i]) {
+                sb.append(sb.isEmpty() ? "" : ", ").append(flags[i]);
+            }
+        }
+        return sb.isEmpty() ? "no change" : sb.toString();
+    }
+
+    private static void changes(StringBuilder sb, String kind, ConfigDiff.Changes c) {
+        if (c.isEmpty()) {
+            return;
+        }
+        sb.append(sb.isEmpty() ? "" : ", ").append(kind);
+        if (!c.added().isEmpty()) {
+            sb.append(" +").append(ids(c.added()));
+        }
+        if (!c.changed().isEmpty()) {
+            sb.append(" ~").append(ids(c.changed()));
+        }
+        if (!c.removed().isEmpty()) {
+            sb.append(" -").append(ids(c.removed()));
+        }
+    }
+
+    private static String ids(java.util.SortedSet<Integer> ids) {
+        StringBuilder sb = new StringBuilder();
+        for (int id : ids) {
+            sb.append(sb.isEmpty() ? "" : ",").append(id);
+        }
+        return sb.toString();
     }
 
     private static void safeNotify(ConfigListener l, Configuration previous, Configuration next) {

@@ -779,7 +779,7 @@ public final class SessionStore implements SessionTable, ConfigListener {
         if (state == STATE_SYN) {
             return synTicks;
         }
-        if (SessionTable.keyPort(key) == 0) {
+        if (SessionTable.keyPort(key) == 0 && SessionTable.keyServer(key) <= MAX_CONFIG_ID) {
             return stickyTicks; // sessionid src: the client's binding, not one connection
         }
         return switch (state) {

@@ -14,7 +14,8 @@ import org.osgi.service.component.annotations.Reference;
  * {@code show sessions [server N] [target N] [client IP]}: the session table, sorted by server,
  * client and port, at most {@link #MAX_ROWS} rows (a summary line says how many matched), then the
  * table's size, capacity and refusals. Port {@code -} means the session is keyed by the client
- * address only ({@code sessionid src}).
+ * address only ({@code sessionid src}). Generic NAT's mappings (ids above
+ * {@link SessionTable#MAX_CONFIG_ID}) are counted, not listed, unless asked for by id: {@code show nat}.
  */
 @Component(property = {ShowTopic.TOPIC + "=sessions", ShowTopic.DESCRIPTION + "=client sessions [server N] [target N] [client IP]"})
 public final class SessionsTopic implements ShowTopic {
@@ -54,8 +55,12 @@ public final class SessionsTopic implements ShowTopic {
         }
         List<Row> rows = new ArrayList<>();
         int[] matched = {0};
+        int[] nat = {0};
+        boolean natAsked = server > SessionTable.MAX_CONFIG_ID || target > SessionTable.MAX_CONFIG_ID;
         sessions.forEach(server, target, client, anyClient, (c, p, s, t, st, idle) -> {
-            if (matched[0]++ < MAX_ROWS) {
+            if (s > SessionTable.MAX_CONFIG_ID && !natAsked) {
+                nat[0]++; // generic NAT's mappings: show nat
+            } else if (matched[0]++ < MAX_ROWS) {
                 rows.add(new Row(c, p, s, t, st, idle));
             }
         });
@@ -71,6 +76,9 @@ public final class SessionsTopic implements ShowTopic {
         }
         out.append(String.format("%d sessions, capacity %d, refused %d%n", sessions.size(), sessions.capacity(),
             sessions.refused()));
+        if (nat[0] > 0) {
+            out.append(String.format("(%d of them generic NAT mappings: show nat)%n", nat[0]));
+        }
     }
 
     static String ipv4(int a) {

@@ -31,8 +31,18 @@ class BrokenSnippetsTest {
                 broken("target 1 port 70000", "b.conf:1:15: target 1 port: expected a number 1..65535, found '70000'"),
                 broken("target 1 port 99999999999999999999999",
                         "b.conf:1:15: target 1 port: expected a number 1..65535, found '99999999999999999999999'"),
-                broken("target 0", "b.conf:1:8: target id: expected a number 1..65535, found '0'"),
-                broken("target x {\n  port 80\n}", "b.conf:1:8: target id: expected a number 1..65535, found 'x'"),
+                broken("target 0", "b.conf:1:8: target id: expected a number 1..65532, found '0'"),
+                broken("target x {\n  port 80\n}", "b.conf:1:8: target id: expected a number 1..65532, found 'x'"),
+                // 65533..65535 are core's: generic NAT keeps its mappings in the session table under them.
+                broken("server 65533", "b.conf:1:8: server id: expected a number 1..65532, found '65533'"),
+                broken("target 1\nserver 1 targets 1,65535", "b.conf:2:20: server 1 targets: expected target ids "
+                        + "1..65532 separated by commas, found '65535'"),
+                broken("interface 1 name eth0\nnetwork 1 { addr 198.18.0.0 mask 24 interface 1 nat outside }",
+                        "b.conf:2:49: network 1 nat: an outside network needs a virt address (the source of translated connections)"),
+                broken("interface 1 name eth0\nnetwork 1 { addr 198.18.0.0 mask 24 virt 198.18.0.3 nat outside interface 1 }\n"
+                        + "server 7 ipaddr 198.18.0.3",
+                        "b.conf:2:53: network 1 nat: virt 198.18.0.3 is also server 7's ipaddr; slb takes that "
+                        + "address's traffic, so generic NAT cannot use it"),
                 broken("target 1 ipaddr 198.18.0.256",
                         "b.conf:1:17: target 1 ipaddr: expected an IPv4 address such as 198.18.0.1, found '198.18.0.256'"),
                 broken("target 1 ipaddr6 2001:db8::1::2", "b.conf:1:18: target 1 ipaddr6: expected an IPv6 address "
@@ -56,7 +66,7 @@ class BrokenSnippetsTest {
                         "b.conf:1:20: server 1 targets: target 2 is not defined"),
                 broken("target 1\nserver 1 targets 1,1", "b.conf:2:20: server 1 targets: target 1 is listed twice"),
                 broken("target 1\nserver 1 targets 1,,2", "b.conf:2:20: server 1 targets: expected target ids "
-                        + "1..65535 separated by commas, found ''"),
+                        + "1..65532 separated by commas, found ''"),
                 broken("target 1\ntarget 2\nserver 1 targets 1 backup 2,1",
                         "b.conf:3:29: server 1 backup: target 1 is already a primary target"),
                 broken("server 1 backup 7", "b.conf:1:17: server 1 backup: target 7 is not defined"),

@@ -199,7 +199,7 @@ class ConfigWriterTest {
             b.mask6 = maybe(() -> prefix6);
             b.real6 = maybe(() -> base6);
             b.virt6 = maybe(() -> (Inet6Address) withinAny(base6, prefix6));
-            b.nat = maybe(() -> NatRole.values()[random.nextInt(2)]);
+            b.nat = maybe(() -> NatRole.values()[random.nextInt(b.virt == null ? 1 : 2)]); // outside needs a virt
             b.interfaceId = interfaceIds.isEmpty() ? null : maybe(() -> pick(interfaceIds));
             return b;
         }
@@ -256,7 +256,7 @@ class ConfigWriterTest {
         private List<Integer> ids() {
             List<Integer> ids = new ArrayList<>();
             for (int i = random.nextInt(5); i > 0; i--) {
-                int id = random.nextInt(8) == 0 ? 1 + random.nextInt(Values.MAX_ID) : 1 + random.nextInt(10);
+                int id = random.nextInt(8) == 0 ? 1 + random.nextInt(Values.MAX_SERVER_TARGET_ID) : 1 + random.nextInt(10);
                 if (!ids.contains(id)) {
                     ids.add(id);
                 }

@@ -175,4 +175,22 @@ class SlbTopicsTest {
         assertEquals(SessionsTopic.USAGE, sessions("server"));
         assertEquals(SessionsTopic.USAGE, sessions("client", "nonsense"));
     }
+
+    @Test
+    void genericNatMappingsAreCountedNotListedUnlessAskedForById() {
+        sessions.insert(SessionTable.key(0xc6120010, 0, 1), 1, true, SessionTable.TCP_SYN);
+        sessions.insert(SessionTable.key(0xc6120105, 5353, SessionTable.NAT_UDP), SessionTable.NAT_UDP, false, 0);
+        sessions.advance(3_000);
+        assertEquals("""
+            client       port  server  target  state  idle
+            198.18.0.16  -     1       1       syn    3s
+            2 sessions, capacity 1000, refused 0
+            (1 of them generic NAT mappings: show nat)
+            """, sessions());
+        assertEquals("""
+            client      port  server  target  state  idle
+            198.18.1.5  5353  65534   65534   udp    3s
+            2 sessions, capacity 1000, refused 0
+            """, sessions("server", "65534"));
+    }
 }

@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +31,7 @@ class BngCommandLineTest {
     private static final String CONFIG = """
         // an instance on the in-memory wire: no kernel interface, no privileges needed
         hostname  itest
-        modules   arp,ping,benchmark,master
+        modules   arp,ping,unbuilt,master
         interface 1 {
                   name cli0
                   access memory
@@ -69,11 +72,17 @@ class BngCommandLineTest {
     }
 
     private Run bng(String stdin, String... args) throws IOException, InterruptedException {
+        return bngWith(Map.of(), stdin, args);
+    }
+
+    private Run bngWith(Map<String, String> env, String stdin, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(BNG.toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("BNG_RUN_DIR", runDir.toString());
+        pb.environment().remove("BNG_LOG_FILE");
+        pb.environment().putAll(env);
         Path out = tmp.resolve("out.txt");
         Path err = tmp.resolve("err.txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -109,7 +118,7 @@ class BngCommandLineTest {
         assertEquals(0, show.exit(), show.err());
         assertTrue(show.out().matches("(?s).*\\nping\\s+running\\s+yes.*"), show.out());
         assertTrue(show.out().matches("(?s).*\\narp\\s+running\\s+yes.*"), show.out());
-        assertTrue(show.out().matches("(?s).*\\nbenchmark\\s+missing\\s+yes.*"), "a module without bundle is reported: " + show.out());
+        assertTrue(show.out().matches("(?s).*\\nunbuilt\\s+missing\\s+yes.*"), "a module without bundle is reported: " + show.out());
         assertTrue(show.out().contains("arp.responder"), show.out());
 
         Run arp = bng("arp-insert 198.18.0.50 02:00:00:00:00:50\nshow arp\n", "control", "7");
@@ -265,7 +274,8 @@ class BngCommandLineTest {
         instances.add("10");
         ProcessBuilder pb = new ProcessBuilder(BNG.toString(), "-f", "-c", config.toString(), "start", "10");
         pb.environment().put("BNG_RUN_DIR", runDir.toString());
-        pb.redirectErrorStream(true).redirectOutput(tmp.resolve("fg.log").toFile());
+        pb.environment().remove("BNG_LOG_FILE");
+        pb.redirectOutput(tmp.resolve("fg.log").toFile()).redirectError(tmp.resolve("fg.err").toFile());
         Process fg = pb.start();
         try {
             Path sock = runDir.resolve("bng.10.sock");
@@ -278,8 +288,59 @@ class BngCommandLineTest {
             assertEquals(0, st.exit(), st.out() + st.err());
             assertEquals(0, bng(null, "stop", "10").exit());
             assertTrue(fg.waitFor(30, TimeUnit.SECONDS), "the foreground process ends with stop");
+            // in the foreground the log lines go to standard output, in the daemon's format
+            List<String> lines = Files.readAllLines(tmp.resolve("fg.log"));
+            assertTrue(lines.stream().anyMatch(l -> LOG_LINE.matcher(l).matches() && l.contains(" INFO bng.core.impl.RunningConfigManager: "
+                + "configuration committed from " + config + ": interfaces +1, networks +1, modules")), String.join("\n", lines));
+            assertFalse(Files.exists(runDir.resolve("bng.10.log")), "no log file in the foreground");
         } finally {
             fg.destroyForcibly();
         }
+    }
+
+    /** {@code 2026-11-30T01:23:45.678Z LEVEL logger: message} (docs/architecture.md, "Logs"). */
+    static final Pattern LOG_LINE = Pattern.compile(
+        "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z (ERROR|WARNING|INFO|DEBUG|TRACE) [\\w.$-]+: \\S.*");
+
+    /**
+     * The daemon's log: one line per event in the stable format — config commits, module add and
+     * remove, a refused statement — rotated at bng.log.limit bytes into at most bng.log.count files.
+     */
+    @Test
+    void daemonLogLinesHaveOneFormatAndRotationIsBounded() throws Exception {
+        instances.add("13");
+        Map<String, String> env = Map.of("BNG_JAVA_OPTS", "-Dbng.log.limit=2048 -Dbng.log.count=3");
+        Run start = bngWith(env, null, "-c", config.toString(), "start", "13");
+        assertEquals(0, start.exit(), start.out() + start.err());
+        StringBuilder commits = new StringBuilder();
+        for (int i = 1; i <= 60; i++) {
+            commits.append("set bmduration ").append(i).append('\n');
+        }
+        assertEquals(0, bng(commits.toString(), "control", "13").exit());
+        Run modules = bng("module remove ping\nmodule add ping\nset bmduration 0\n", "control", "13");
+        assertTrue(modules.out().contains("module ping running"), modules.out());
+
+        List<Path> logs;
+        try (Stream<Path> s = Files.list(runDir)) {
+            logs = s.filter(p -> p.getFileName().toString().startsWith("bng.13.log")).sorted().toList();
+        }
+        assertEquals(List.of("bng.13.log", "bng.13.log.1", "bng.13.log.2"),
+            logs.stream().map(p -> p.getFileName().toString()).toList(), "count 3: the current file and two older ones");
+        for (Path p : logs) {
+            assertTrue(Files.size(p) <= 2048, p + " is " + Files.size(p) + " bytes, over the limit");
+            for (String l : Files.readAllLines(p)) {
+                assertTrue(LOG_LINE.matcher(l).matches(), p.getFileName() + ": not a log line: '" + l + "'");
+            }
+        }
+        String kept = Files.readString(runDir.resolve("bng.13.log.2")) + Files.readString(runDir.resolve("bng.13.log.1"))
+            + Files.readString(runDir.resolve("bng.13.log"));
+        assertTrue(kept.contains(" INFO bng.core.impl.ModuleManagerImpl: module ping removed (bundle "), kept);
+        assertTrue(kept.contains(" INFO bng.core.impl.ModuleManagerImpl: module ping started (bundle "), kept);
+        assertTrue(kept.contains(" WARNING bng.core.impl.RunningConfigManager: configuration from control refused, "
+            + "nothing applied: control:1:16: set bmduration: expected a number 1..86400, found '0'"), kept);
+        assertTrue(kept.contains(" INFO bng.core.impl.RunningConfigManager: configuration committed from control: settings\n"), kept);
+        assertFalse(kept.contains("bng.cli.Daemon: starting instance 13"), "the oldest lines (the start) were rotated away");
+        assertFalse(Files.readString(runDir.resolve("bng.13.out")).contains("configuration committed"),
+            "the JVM's own output holds no log lines");
     }
 }

@@ -31,7 +31,7 @@ class SystemdUnitTest {
         String unit = Files.readString(HOME.resolve("runtime/systemd/bng@.service"));
         assertTrue(unit.contains("ExecStart=/opt/bng/bin/bng -f start %i"), unit);
         assertTrue(unit.contains("ExecReload=/opt/bng/bin/bng reload %i"), unit);
-        assertTrue(unit.contains("CapabilityBoundingSet=CAP_NET_RAW CAP_NET_ADMIN"), unit);
+        assertTrue(unit.contains("CapabilityBoundingSet=CAP_NET_RAW CAP_NET_ADMIN CAP_NET_BIND_SERVICE"), unit);
         Path instance = tmp.resolve("bng@41.service");
         Files.writeString(instance, unit.replace("/opt/bng", HOME.toString()));
         Process p = new ProcessBuilder(analyze.toString(), "verify", instance.toString())

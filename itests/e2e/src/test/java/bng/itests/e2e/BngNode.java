@@ -46,9 +46,20 @@ final class BngNode implements AutoCloseable {
         bng(null, "stop");
     }
 
+    /** Extra environment of {@code bin/bng} (e.g. {@code BNG_CONTROL_GROUP}), as NAME=VALUE. */
+    final List<String> env = new ArrayList<>();
+
     Sh.Result bng(String stdin, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", net.bng, "env", "BNG_RUN_DIR=" + runDir,
-            home.resolve("bin/bng").toString()));
+        return bngAs(List.of(), stdin, args);
+    }
+
+    /** {@code bin/bng} run through {@code wrapper} (e.g. {@code setpriv --reuid ...}) inside bng's namespace. */
+    Sh.Result bngAs(List<String> wrapper, String stdin, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", net.bng));
+        cmd.addAll(wrapper);
+        cmd.addAll(List.of("env", "BNG_RUN_DIR=" + runDir));
+        cmd.addAll(env);
+        cmd.add(home.resolve("bin/bng").toString());
         cmd.addAll(List.of(args));
         return Sh.run(90, stdin, cmd);
     }
@@ -98,8 +109,34 @@ final class BngNode implements AutoCloseable {
         return m;
     }
 
+    String pid() throws IOException {
+        return Files.readString(runDir.resolve("bng.0.pid")).strip();
+    }
+
+    /**
+     * bng's own named threads (names starting with {@code bng-}) as the kernel lists them, name
+     * (cut at 15 characters, the kernel's limit) to count: every platform thread of the JVM is a
+     * task with its name; virtual threads are not threads of their own there.
+     */
+    Map<String, Integer> namedThreads() throws IOException {
+        Map<String, Integer> m = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", pid(), "task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String name = Files.readString(t.resolve("comm")).strip();
+                    if (name.startsWith("bng-")) {
+                        m.merge(name, 1, Integer::sum);
+                    }
+                } catch (IOException e) {
+                    // the thread ended while listed
+                }
+            }
+        }
+        return m;
+    }
+
     long rssKb() throws IOException {
-        String pid = Files.readString(runDir.resolve("bng.0.pid")).strip();
+        String pid = pid();
         for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("\\D", ""));

@@ -8,9 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,10 +28,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Faults and hot swaps under load (issue 10, items 4 and 5 as far as modules go). While clients
- * curl the VIP and the router pings it, each module is removed and added again at the prompt. Only
- * the removed module's function pauses, the bus reports no failure, and the state that lives in
- * core (sessions, target health, the neighbour cache) is the same before, during and after. A
+ * Faults and hot swaps under load (issue 10, items 4 and 5). While clients curl the VIP and the
+ * router pings it, each module is removed and added again at the prompt. Only the removed
+ * module's function pauses, the bus reports no failure, and the state that lives in core
+ * (sessions, target health, the neighbour cache) is the same before, during and after. slb is
+ * updated to a rebuilt jar ({@code module update}) under load: a long download keeps its session
+ * and completes, no curl fails, bng's named threads are the same before and after. A
  * configuration file with an error, reloaded under traffic, changes nothing. bng's interface going
  * down and up, a target's MAC changing (announced), and {@code kill -9} then {@code start} are
  * survived.
@@ -197,13 +204,126 @@ class HotSwapTest {
         }
     }
 
+    /** A copy of the module's jar with one more manifest header: a different jar of the same bundle. */
+    static Path rebuilt(String module, String stamp) throws Exception {
+        Path original = HOME.resolve("runtime/target/modules/bng." + module + ".jar");
+        Path copy = tmp.resolve("rebuilt/bng." + module + ".jar");
+        Files.createDirectories(copy.getParent());
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(original))) {
+            Manifest mf = new Manifest(in.getManifest());
+            mf.getMainAttributes().putValue("Bng-Rebuilt", stamp);
+            mf.getMainAttributes().putValue("Bnd-LastModified", Long.toString(System.currentTimeMillis()));
+            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(copy), mf)) {
+                for (JarEntry e; (e = in.getNextJarEntry()) != null; ) {
+                    out.putNextEntry(new JarEntry(e.getName()));
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        return copy;
+    }
+
+    static int severeLines() {
+        return (int) node.log().lines().filter(l -> l.contains("SEVERE") || l.contains("Exception")).count();
+    }
+
+    static Map<String, Integer> threadsSettled(Map<String, Integer> expected) throws Exception {
+        Map<String, Integer> now = node.namedThreads();
+        for (int i = 0; i < 50 && !now.equals(expected); i++) {
+            Thread.sleep(100); // a stopped executor's thread ends shortly after shutdownNow
+            now = node.namedThreads();
+        }
+        return now;
+    }
+
+    @Test
+    @Order(2)
+    void slbIsUpdatedToARebuiltJarUnderLoadKeepingSessionsAndThreads() throws Exception {
+        String stamp = "rebuilt-" + ProcessHandle.current().pid() + "-" + System.currentTimeMillis();
+        Path jar = rebuilt("slb", stamp);
+        String modulesBefore = node.control("show modules\n");
+        Matcher id = Pattern.compile("(?m)^slb\\s+running\\s+\\S+\\s+(\\d+)").matcher(modulesBefore);
+        assertTrue(id.find(), modulesBefore);
+        String bundle = id.group(1);
+        assertTrue(!node.control("gogo headers " + bundle + "\n").contains(stamp));
+        // a long-lived connection: 4 MB at 250 kB/s, about 16 s, from its own client address
+        String longClient = SeedTopology.NET + ".45";
+        Sh.must(Sh.in(net.router, "ip", "addr", "add", longClient + "/24", "dev", "eth0"));
+        java.util.concurrent.CompletableFuture<Sh.Result> download = java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> Sh.run(60, Sh.in(net.router, "curl", "-s", "-o", "/dev/null", "-D", "-", "--max-time", "40",
+                "--limit-rate", "250k", "--interface", longClient, "-w", "size=%{size_download} connects=%{num_connects}\\n",
+                "http://" + SeedTopology.VIP + "/big")));
+        BngNode.CurlLoop curls = node.curls(20, SeedTopology.CLIENTS);
+        String update;
+        long updateMillis;
+        String sessionBefore;
+        String sessionAfter;
+        long sessionsBefore;
+        long sessionsAfter;
+        Map<String, Integer> threadsBefore;
+        int severeBefore = severeLines();
+        int okBefore;
+        try {
+            Thread.sleep(2000);
+            threadsBefore = node.namedThreads();
+            sessionsBefore = coreState().sessions();
+            sessionBefore = sessionOf(longClient);
+            okBefore = curls.ok.get();
+            long t0 = System.nanoTime();
+            update = node.control("module update slb " + jar + "\n");
+            updateMillis = (System.nanoTime() - t0) / 1_000_000;
+            Thread.sleep(1000);
+            sessionsAfter = coreState().sessions();
+            sessionAfter = sessionOf(longClient);
+        } finally {
+            curls.close();
+        }
+        Sh.Result big = download.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        Map<String, Integer> threadsAfter = threadsSettled(threadsBefore);
+        String headers = node.control("gogo headers " + bundle + "\n");
+        Matcher lm = Pattern.compile("last modified (\\d+) -> (\\d+)").matcher(update);
+        assertTrue(lm.find(), update);
+        long failures = node.busCounters().get("failures");
+        String servedBy = big.out().lines().filter(l -> l.startsWith("X-Served-By")).findFirst().orElse("?").strip();
+        String line = String.format("slb updated to a rebuilt jar (%d ms at the prompt) under a curl loop and a 4 MB download at 250 kB/s: "
+                + "curls ok %d (%d after the update began) / failed %d; download %s (%s, %s); sessions %d -> %d; the download's session "
+                + "[%s] -> [%s]; bng threads %s -> %s; bundle %s last modified %s -> %s; new SEVERE/exception log lines %d; processor failures %d",
+            updateMillis, curls.ok.get(), curls.ok.get() - okBefore, curls.failures.size(), big.out().lines().filter(l -> l.startsWith("size=")).findFirst().orElse("?"),
+            servedBy, "exit " + big.exit(), sessionsBefore, sessionsAfter, sessionBefore, sessionAfter, threadsBefore, threadsAfter,
+            bundle, lm.group(1), lm.group(2), severeLines() - severeBefore, failures);
+        report.add(line);
+        System.out.println(line + "\n" + update);
+
+        assertTrue(update.contains("module slb updated (bundle " + bundle + ",") && update.strip().endsWith("; running"), update);
+        assertTrue(!lm.group(1).equals(lm.group(2)), "the bundle's last-modified time changed: " + update);
+        assertTrue(headers.contains(stamp), "the running revision is the rebuilt jar:\n" + headers);
+        assertEquals(0, big.exit(), "the long download survived the update: " + big.out());
+        assertTrue(big.out().contains("size=4194304 connects=1"), "all 4 MB over one connection: " + big.out());
+        assertTrue(sessionBefore.endsWith(" established") && sessionBefore.equals(sessionAfter),
+            "the download's session is the same entry, to the same target, still established: " + sessionBefore + " / " + sessionAfter);
+        assertTrue(sessionsAfter > 0 && sessionsAfter >= sessionsBefore - SeedTopology.CLIENTS, "sessions kept: " + sessionsBefore + " -> " + sessionsAfter);
+        assertTrue(curls.failures.isEmpty(), "no curl failed across the update: " + curls.failures);
+        assertTrue(curls.ok.get() > okBefore, "curls went on");
+        assertEquals(threadsBefore, threadsAfter, "no bng thread leaked or went missing");
+        assertEquals(0, severeLines() - severeBefore, "no exception escaped:" + node.log());
+        assertEquals(0, failures);
+        allClientsServed("after the update");
+    }
+
+    /** The session of one client, as {@code show sessions client} lists it (empty if none). */
+    static String sessionOf(String client) {
+        return node.control("show sessions client " + client + "\n").lines().filter(l -> l.contains(client))
+            .map(l -> l.replaceAll("\\s+", " ").strip()).map(l -> l.replaceAll(" \\d+s?$", "")).findFirst().orElse("");
+    }
+
     /** {@code show config} without its comment lines (they carry the time it was taken). */
     static String runningConfig() {
         return node.control("show config\n").lines().filter(l -> !l.startsWith("//")).reduce("", (a, b) -> a + b + "\n");
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void aBrokenConfigurationReloadedUnderTrafficChangesNothing() throws Exception {
         String good = Files.readString(node.conf);
         String before = runningConfig();
@@ -242,7 +362,7 @@ class HotSwapTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void bngsInterfaceGoingDownAndUpIsSurvived() throws Exception {
         BngNode.CurlLoop curls = node.curls(20, SeedTopology.CLIENTS);
         try {
@@ -266,7 +386,7 @@ class HotSwapTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aTargetsNewMacAnnouncedByGratuitousArpIsFollowed() throws Exception {
         long newMac = 0x02_00_00_00_00_21L;
         String newMacText = "02:00:00:00:00:21";
@@ -289,7 +409,7 @@ class HotSwapTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void killMinus9ThenStartComesBackClean() throws Exception {
         String pid = Files.readString(node.runDir.resolve("bng.0.pid")).strip();
         Sh.must("kill", "-9", pid);

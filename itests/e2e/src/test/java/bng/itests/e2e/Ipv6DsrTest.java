@@ -144,8 +144,40 @@ class Ipv6DsrTest {
         assertTrue(slb6.matches("(?s).*new-sessions\\s+[1-9].*"), slb6);
     }
 
+    /**
+     * Path MTU discovery through bng: a client behind a 1280-byte link (a namespace behind the
+     * router, which forwards) downloads 300 kB. The target's 1500-byte segments make the router
+     * send "packet too big" to the VIP, i.e. to bng; only if bng steers it to the session's target
+     * does the target lower its path MTU and the download finish (IPv6 routers never fragment).
+     */
     @Test
     @Order(3)
+    void packetTooBigFromARouterReachesTheTargetAndTheDownloadCompletes() {
+        String far = PREFIX + "fc";
+        try {
+            Sh.must("ip", "netns", "add", far);
+            Sh.must("ip", "-n", PREFIX + "rt", "link", "add", "vfc", "type", "veth", "peer", "name", "eth0", "netns", far);
+            // The router's side is the narrow one: the client's own MTU (and MSS) stays 1500.
+            Sh.must("ip", "-n", PREFIX + "rt", "link", "set", "vfc", "mtu", "1280", "up");
+            Sh.must("ip", "-n", PREFIX + "rt", "addr", "add", "2001:db8:2::1/64", "dev", "vfc", "nodad");
+            Sh.must("ip", "netns", "exec", PREFIX + "rt", "sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1");
+            Sh.must("ip", "-n", far, "link", "set", "lo", "up");
+            Sh.must("ip", "-n", far, "link", "set", "eth0", "up");
+            Sh.must("ip", "-n", far, "addr", "add", "2001:db8:2::2/64", "dev", "eth0", "nodad");
+            Sh.must("ip", "-n", far, "-6", "route", "add", "default", "via", "2001:db8:2::1");
+            Sh.Result r = Sh.run(30, Sh.in(far, "curl", "-6", "-s", "-o", "/dev/null", "-w", "%{size_download}",
+                "--max-time", "15", "-r", "0-299999", "http://[" + VIP6 + "]/big"));
+            String slb6 = control("show slb6\n");
+            assertEquals(0, r.exit(), "the download stalled: " + r.out() + "\n" + slb6 + log());
+            assertEquals("300000", r.out().strip());
+            assertTrue(slb6.matches("(?s).*icmp-to-target\\s+[1-9].*"), "a packet too big went to the target: " + slb6);
+        } finally {
+            Sh.run(10, "ip", "netns", "del", far);
+        }
+    }
+
+    @Test
+    @Order(4)
     void aTargetWhoseServerStopsLeavesThePool() throws Exception {
         Sh.must(Sh.in(PREFIX + "t1", "nginx", "-c", tmp.resolve("www/t1/nginx.conf").toString(), "-s", "stop"));
         String targets = awaitTargets("down", "up", 20);

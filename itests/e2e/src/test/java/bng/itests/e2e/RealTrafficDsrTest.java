@@ -1,6 +1,5 @@
 package bng.itests.e2e;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -124,8 +123,8 @@ class RealTrafficDsrTest extends RealTrafficTest {
     }
 
     @Override
-    List<String> knobs() {
-        return List.of("SEED_IPV6=1");
+    String ipv6() {
+        return "1";
     }
 
     @Override
@@ -135,6 +134,6 @@ class RealTrafficDsrTest extends RealTrafficTest {
 
     @Test
     void twentyMegabyteDownloadsCompleteOverIpv6AcrossTheNarrowLink() throws Exception {
-        downloadsFromBoth("slb6", "2001:db8:1::", "2001:db8::100");
+        downloadsFromBoth("slb6", "2001:db8:19:1::", "2001:db8::100");
     }
 }

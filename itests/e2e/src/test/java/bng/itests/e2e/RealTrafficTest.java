@@ -60,9 +60,9 @@ abstract class RealTrafficTest {
 
     abstract String dnsVip();
 
-    /** More of bin/seed-net's knobs than SEED_MTU. */
-    List<String> knobs() {
-        return List.of();
+    /** bin/seed-net's SEED_IPV6 for this class: "0" (none) unless a subclass wants IPv6. */
+    String ipv6() {
+        return "0";
     }
 
     /** How many targets the configuration has (all must be up before the tests). */
@@ -77,7 +77,7 @@ abstract class RealTrafficTest {
         }
         net = new SeedTopology(HOME, tmp, "bngr" + tag() + (ProcessHandle.current().pid() % 10000), mode())
             .with("SEED_MTU=" + MTU);
-        knobs().forEach(net::with);
+        net.ipv6(ipv6());
         try {
             net.build();
             // Each target serves 20 MB of its own random bytes: the checksum also tells who served.
@@ -172,11 +172,11 @@ abstract class RealTrafficTest {
     /**
      * Two 20 MB downloads from clients {@code clientPrefix}20 and 21 to {@code vipHost}, served by
      * different targets; checks size, SHA-256, the target's cached path MTU toward the client and
-     * the {@code icmp-steered} counter of {@code show TOPIC}.
+     * the {@code icmp-to-target} counter of {@code show TOPIC}.
      */
     void downloadsFromBoth(String topic, String clientPrefix, String vipHost) throws Exception {
         boolean v6 = vipHost.contains(":");
-        long steeredBefore = counter(topic, "icmp-steered");
+        long steeredBefore = counter(topic, "icmp-to-target");
         Map<String, String> servedBy = new TreeMap<>();
         for (int c = 0; c < 2; c++) {
             String client = clientPrefix + (20 + c);
@@ -207,7 +207,7 @@ abstract class RealTrafficTest {
                 .getSimpleName(), t, client, MTU, seconds, SIZE / 1e6 / seconds);
         }
         assertEquals(2, Set.copyOf(servedBy.values()).size(), "both targets served a download: " + servedBy);
-        assertTrue(counter(topic, "icmp-steered") > steeredBefore, "bng steered the routers' errors");
+        assertTrue(counter(topic, "icmp-to-target") > steeredBefore, "bng steered the routers' errors");
     }
 
     @Test

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the router (198.19.0.20+), the targets in their own network 198.18.1.0/24 with bng's virt as
  * default gateway ({@code bin/seed-net up PREFIX DIR e1}). Server 1 balances them in NAT mode (the
  * targets see the clients' addresses), server 2 as SNAT proxy from the virt (E7's way: the targets
- * see prx and need no route back), and rt routes what is neither.
+ * see prx and need no route back), and rt routes what is neither. The targets' network is
+ * {@code nat inside}, the clients' side {@code nat outside}: connections the targets open themselves
+ * reach the client side from bng's outside virt (module nat).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RoutingNatTest {
@@ -35,9 +37,46 @@ class RoutingNatTest {
     static final String PRX = "198.18.1.254";
     static final String CLIENTS = "198.19.0";
     static final String ROUTER = "198.18.0.1";
+    /** bng's virt in the outside network: the source generic NAT gives the targets' own connections. */
+    static final String OUTSIDE_VIRT = "198.18.0.3";
+    /** Answers HTTP GET on TCP 8080 and any UDP datagram on 5353 with "from=" the peer's address. */
+    static final String PEER_SERVER = """
+        import http.server, socket, sys, threading
+        addr = sys.argv[1]
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = ("from=%s\\n" % self.client_address[0]).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            def log_message(self, *args):
+                pass
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.bind((addr, 5353))
+        def udp():
+            while True:
+                data, peer = u.recvfrom(2048)
+                u.sendto(("from=%s" % peer[0]).encode(), peer)
+        threading.Thread(target=udp, daemon=True).start()
+        print("ready", flush=True)
+        http.server.HTTPServer((addr, 8080), H).serve_forever()
+        """;
+    static final String UDP_CLIENT = """
+        import socket, sys
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.settimeout(2)
+        for attempt in range(5):
+            s.sendto(b"hello", (sys.argv[1], 5353))
+            try:
+                print(s.recvfrom(2048)[0].decode())
+                break
+            except socket.timeout:
+                pass
+        """;
 
     static final String CONFIG = """
-        modules   arp,ping,hc,master,slb,rt
+        modules   arp,ping,hc,master,slb,nat,rt
         set       ipforwarding 1
         interface 1 {
                   name eth0
@@ -51,6 +90,7 @@ class RoutingNatTest {
                   mask 255.255.255.0
                   real 198.18.0.2
                   virt 198.18.0.3
+                  nat outside
                   interface 1
         }
         network   2 {
@@ -59,6 +99,7 @@ class RoutingNatTest {
                   mask 255.255.255.0
                   real 198.18.1.253
                   virt 198.18.1.254
+                  nat inside
                   interface 1
         }
         register  networks 1,2
@@ -165,7 +206,7 @@ class RoutingNatTest {
 
     static String log() {
         try {
-            return "\n--- show slb / rt:\n" + control("show slb\nshow rt\nshow arp\n") + "\n--- bng log:\n"
+            return "\n--- show slb / rt / nat:\n" + control("show slb\nshow rt\nshow nat\nshow arp\n") + "\n--- bng log:\n"
                 + Files.readString(runDir.resolve("bng.0.log"));
         } catch (Throwable e) {
             return "";
@@ -238,6 +279,42 @@ class RoutingNatTest {
 
     @Test
     @Order(5)
+    void targetsOpenConnectionsToTheClientSideThroughNat() throws Exception {
+        String peer = CLIENTS + ".20";
+        Path script = tmp.resolve("peer.py");
+        Files.writeString(script, PEER_SERVER);
+        Path out = tmp.resolve("peer.log");
+        // Bounded by timeout(1) even if this JVM dies; SIGTERM from destroy() reaches python through it.
+        Process server = new ProcessBuilder(Sh.in(net.router, "timeout", "60", "python3", script.toString(), peer))
+            .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!Files.readString(out).contains("ready") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(Files.readString(out).contains("ready"), "peer server: " + Files.readString(out));
+            for (String t : List.of(net.t1, net.t2)) {
+                Sh.Result r = Sh.run(20, Sh.in(t, "curl", "-s", "--max-time", "5", "http://" + peer + ":8080/"));
+                assertEquals(0, r.exit(), t + " curl to " + peer + ": " + r.out() + log());
+                assertEquals("from=" + OUTSIDE_VIRT, r.out().strip(), t + ": the client side sees bng's outside virt");
+            }
+            Sh.Result udp = Sh.run(20, Sh.in(net.t1, "python3", "-c", UDP_CLIENT, peer));
+            assertEquals("from=" + OUTSIDE_VIRT, udp.out().strip(), "UDP through nat: " + udp.out() + log());
+        } finally {
+            server.destroy();
+            server.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        String nat = control("show nat\n");
+        System.out.println("show nat after the targets' connections:\n" + nat);
+        assertTrue(nat.lines().anyMatch(l -> l.matches("tcp\\s+\\d+ active, ([2-9]|\\d\\d+) created.*")), nat);
+        assertTrue(nat.lines().anyMatch(l -> l.matches("udp\\s+1 active, 1 created.*")), nat);
+        assertTrue(nat.lines().anyMatch(l -> l.matches("icmp\\s+\\d+ active, [1-9]\\d* created.*")),
+            "the targets' pings to the router went through nat too: " + nat);
+        assertTrue(nat.contains("198.18.1.11:"), nat);
+    }
+
+    @Test
+    @Order(6)
     void snatProxyServesTargetsThatHaveNoRouteToTheClients() {
         for (String t : List.of(net.t1, net.t2)) {
             Sh.must(Sh.in(t, "ip", "route", "del", "default"));

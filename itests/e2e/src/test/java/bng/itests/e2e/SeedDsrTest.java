@@ -173,4 +173,40 @@ class SeedDsrTest {
         assertTrue(out.lines().anyMatch(l -> l.matches("\\s*1\\s+198\\.18\\.0\\.100\\s+80\\s+tcp\\b.*\\bup\\b.*")), out);
         assertEquals(2, out.lines().filter(l -> l.matches("\\s*[12]\\s+198\\.18\\.0\\.1[12]\\s.*\\bup\\b.*")).count(), out);
     }
+
+    @Test
+    @Order(5)
+    void threadsTwoSpreadsTheInterfaceOverTwoPinnedQueuesAndEveryClientIsServed() throws Exception {
+        // BalanceNG's `threads N`, typed at the prompt: the port is reopened as two AF_PACKET sockets
+        // in one fanout group, each drained by its own thread pinned to its CPU.
+        String changed = control("interface 1 {\n name eth0\n access raw\n threads 2\n}\nshow interfaces\n");
+        assertTrue(changed.contains("queue 1"), "two queues: " + changed);
+        Map<String, Integer> servedBy = new TreeMap<>();
+        for (int round = 0; round < 3; round++) {
+            for (int c = 0; c < SeedTopology.CLIENTS; c++) {
+                String client = SeedTopology.NET + "." + (20 + c);
+                Sh.Result r = Sh.run(20, Sh.in(net.router, "curl", "-s", "--max-time", "5", "--retry", "2",
+                    "--retry-connrefused", "--interface", client, "http://" + SeedTopology.VIP + "/"));
+                assertEquals(0, r.exit(), "curl from " + client + " with two threads: " + r.out() + log());
+                Matcher m = Pattern.compile("served-by=(t[12])").matcher(r.out());
+                assertTrue(m.find(), r.out());
+                servedBy.merge(m.group(1), 1, Integer::sum);
+            }
+        }
+        assertEquals(2, servedBy.size(), "both targets serve: " + servedBy);
+        String show = control("show interfaces\n");
+        // Both queues received frames: 36 connections from 12 addresses, hashed by flow.
+        Matcher q = Pattern.compile("queue (\\d+)\\s+cpu (\\S+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)").matcher(show);
+        int queues = 0;
+        while (q.find()) {
+            queues++;
+            assertTrue(Long.parseLong(q.group(3)) > 0, "queue " + q.group(1) + " received frames:\n" + show);
+            assertTrue(!q.group(2).equals("-"), "queue " + q.group(1) + " is pinned:\n" + show);
+        }
+        assertEquals(2, queues, show);
+        String pid = Files.readString(runDir.resolve("bng.0.pid")).strip();
+        String threads = Sh.must("bash", "-c", "cat /proc/" + pid + "/task/*/comm");
+        assertTrue(threads.contains("bng-port-1-eth") && threads.lines().filter(l -> l.startsWith("bng-port-1-")).count() == 2,
+            "two port threads: " + threads);
+    }
 }

@@ -34,8 +34,10 @@ final class SeedTopology implements AutoCloseable {
     /** With SEED_MTU: the client site's router and the client host beyond the router's narrow link. */
     final String clientSite;
     final String client;
-    /** bin/seed-net's environment knobs beyond SEED_NODES (e.g. "SEED_MTU=1280"). */
+    /** bin/seed-net's environment knobs beyond SEED_NODES and SEED_IPV6 (e.g. "SEED_MTU=1280"). */
     private final List<String> knobs = new ArrayList<>();
+    /** bin/seed-net's SEED_IPV6: "0" (none), "1" (example E4, DSR) or "nat" (IPv6 NAT); see {@link #ipv6}. */
+    private String ipv6 = "0";
 
     SeedTopology(Path home, Path dir) {
         this(home, dir, "");
@@ -82,8 +84,14 @@ final class SeedTopology implements AutoCloseable {
         return String.format("02:00:00:00:00:%02x", host);
     }
 
+    /** Adds bin/seed-net's IPv6 ({@code SEED_IPV6}: "1" for example E4's DSR, "nat" for IPv6 NAT); before {@link #build}. */
+    SeedTopology ipv6(String seedIpv6) {
+        this.ipv6 = seedIpv6;
+        return this;
+    }
+
     void build() {
-        List<String> cmd = new ArrayList<>(List.of("env", "SEED_NODES=" + (bng2 == null ? 1 : 2)));
+        List<String> cmd = new ArrayList<>(List.of("env", "SEED_NODES=" + (bng2 == null ? 1 : 2), "SEED_IPV6=" + ipv6));
         cmd.addAll(knobs);
         cmd.addAll(List.of(seedNet.toString(), "up", prefix, dir.toString()));
         if (mode != null) {
