@@ -92,6 +92,32 @@ class AdvertsTest {
         assertEquals((101L << 32) | (B & 0xffff_ffffL), receiver.poll());
     }
 
+    /** Interoperability, frame by frame: keepalived's adverts are heard, and bng's are keepalived's. */
+    @Test
+    void keepalivedsAdvertsAreHeardAndBngSendsTheSameBytes() {
+        expect(2);
+        dispatch(Golden.KEEPALIVED_V2);
+        assertEquals(1, receiver.received);
+        assertEquals((101L << 32) | (B & 0xffff_ffffL), receiver.poll());
+        expect(3);
+        dispatch(Golden.KEEPALIVED_V3);
+        assertEquals(2, receiver.received);
+        assertEquals((101L << 32) | (B & 0xffff_ffffL), receiver.poll());
+        assertEquals(0, receiver.rejected());
+        // The same advert from bng: identical but for the IP id and so the header checksum (and padding).
+        assertEquals(withoutIpId(Golden.KEEPALIVED_V2), withoutIpId(build(2, MAC_B, Adverts.GROUP_MAC, B, Adverts.GROUP, 100)));
+        assertEquals(withoutIpId(Golden.KEEPALIVED_V3), withoutIpId(build(3, MAC_B, Adverts.GROUP_MAC, B, Adverts.GROUP, 100)));
+    }
+
+    /** Ethernet and IP through the VRRP message (the IP total length's worth), IP id and checksum blanked. */
+    static String withoutIpId(String hex) {
+        byte[] b = HexFormat.of().parseHex(hex);
+        int end = Adverts.ETH + ((b[Adverts.ETH + 2] & 0xff) << 8 | (b[Adverts.ETH + 3] & 0xff));
+        b[Adverts.ETH + 4] = b[Adverts.ETH + 5] = 0;
+        b[Adverts.ETH + 10] = b[Adverts.ETH + 11] = 0;
+        return HexFormat.of().formatHex(b, 0, end);
+    }
+
     @Test
     void theBestOfSeveralAdvertsIsKeptUntilPolled() {
         expect(2);

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (100) run examples/vrrp-lb1.conf and vrrp-lb2.conf, same vrid. Only the master answers for the
  * VIP; stopping it (gracefully, then with kill -9) moves the VIP to lb2 by gratuitous ARP — the
  * router's neighbour entry changes — and restarting lb1 takes it back by preemption. The times
- * are measured and printed (and written to target/vrrp-failover.txt).
+ * are measured and printed (and written to target/vrrp-failover.txt). Keep-alive connections and
+ * long downloads (method rr) established through lb1 complete through lb2 after its kill -9:
+ * bngsync carried their sessions.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VrrpFailoverTest {
@@ -256,6 +258,8 @@ class VrrpFailoverTest {
         print(get(), flush=True)
         """;
 
+    static final int DOWNLOADS = 4;
+
     @Test
     @Order(5)
     void establishedConnectionsKeepTheirTargetsAfterAKill9ThanksToBngsync() throws Exception {
@@ -267,6 +271,7 @@ class VrrpFailoverTest {
         Files.writeString(script, CLIENT);
         Path signal = tmp.resolve("second-request");
         List<Process> clients = new ArrayList<>();
+        List<Process> downloads = new ArrayList<>();
         List<java.io.BufferedReader> outs = new ArrayList<>();
         List<String> first = new ArrayList<>();
         try {
@@ -279,7 +284,21 @@ class VrrpFailoverTest {
                 first.add(r.readLine());
             }
             assertTrue(first.stream().allMatch(t -> t != null && t.matches("t[12]")), first + log(1));
-            Thread.sleep(500); // bngsync sends every 100 ms
+            // Four long downloads (4 MB, curl-limited to 250 kB/s) span the kill -9 below.
+            long started = System.nanoTime();
+            for (int d = 0; d < DOWNLOADS; d++) {
+                downloads.add(new ProcessBuilder(Sh.in(net.router, "curl", "-s", "--max-time", "40", "--limit-rate", "250k",
+                    "--interface", SeedTopology.NET + "." + (22 + d), "-o", tmp.resolve("big-" + d).toString(),
+                    "-w", "%{http_code} %{size_download} %header{x-served-by} %{time_total}",
+                    "http://" + SeedTopology.VIP + "/big")).redirectErrorStream(true).start());
+            }
+            Thread.sleep(1000); // the downloads are under way; bngsync sends every 100 ms
+            List<Long> atKill = new ArrayList<>();
+            for (int d = 0; d < DOWNLOADS; d++) {
+                Path part = tmp.resolve("big-" + d);
+                atKill.add(Files.exists(part) ? Files.size(part) : 0);
+            }
+            assertTrue(atKill.stream().allMatch(n -> n > 0), "every download under way before the kill: " + atKill);
             String pid = Files.readString(run1.resolve("bng.0.pid")).strip();
             long t0 = System.nanoTime();
             Sh.must("kill", "-9", pid);
@@ -294,11 +313,33 @@ class VrrpFailoverTest {
             String sync = control(2, "show bngsync\n");
             measured.add("bngsync: 4 keep-alive connections established through lb1, lb1 killed (VIP on lb2 after "
                 + moved + " ms): second requests served by " + second + ", first by " + first);
+            // method rr: lb2 could not have recomputed the downloads' targets; bngsync carried them.
+            List<String> results = new ArrayList<>();
+            for (Process p : downloads) {
+                assertTrue(p.waitFor(50, java.util.concurrent.TimeUnit.SECONDS), "download still running");
+                results.add(new String(p.getInputStream().readAllBytes()).strip() + " (exit " + p.exitValue() + ")");
+            }
+            long size = Files.size(net.dir.resolve("t1/big"));
+            measured.add("bngsync, method rr: " + DOWNLOADS + " downloads of /big (" + size + " bytes, curl "
+                + "--limit-rate 250k) under way through lb1 at its kill -9 (bytes by then " + atKill + "; VIP on lb2 after "
+                + moved + " ms): code size target seconds " + results);
             assertEquals(first, second, "each connection keeps its target on the new master\n" + sync + log(2));
             Matcher m = Pattern.compile("bngsync IPv4 packets received: (\\d+)").matcher(sync);
             assertTrue(m.find() && Long.parseLong(m.group(1)) > 0, sync);
+            long movedSinceStart = (t0 - started) / 1_000_000 + moved;
+            for (int d = 0; d < DOWNLOADS; d++) {
+                assertTrue(results.get(d).matches("200 " + size + " t[12] [0-9.]+ \\(exit 0\\)"),
+                    "download " + d + " completes through lb2: " + results + "\n" + sync + log(2));
+                assertEquals(size, Files.size(tmp.resolve("big-" + d)), "download " + d + " intact");
+                String[] r = results.get(d).split(" ");
+                assertTrue(r.length > 3 && Double.parseDouble(r[3]) * 1000 > movedSinceStart,
+                    "download " + d + " still running when the VIP moved, " + movedSinceStart + " ms after it began: " + results);
+            }
         } finally {
             for (Process p : clients) {
+                p.destroyForcibly();
+            }
+            for (Process p : downloads) {
                 p.destroyForcibly();
             }
             Files.deleteIfExists(run1.resolve("bng.0.pid"));
