@@ -66,11 +66,12 @@ final class Maglev {
         int m = tableSize(n);
         int[] entry = new int[m];
         java.util.Arrays.fill(entry, -1);
-        long[] position = new long[n];
-        long[] skip = new long[n];
+        // position < m and skip < m, m < 2^30: a step is one add and at most one subtract, no division.
+        int[] position = new int[n];
+        int[] skip = new int[n];
         for (int k = 0; k < n; k++) {
-            position[k] = Long.remainderUnsigned(mix(names[k] ^ 0x5bd1e9955bd1e995L), m);
-            skip[k] = Long.remainderUnsigned(mix(names[k] ^ 0x27d4eb2f165667c5L), m - 1) + 1;
+            position[k] = (int) Long.remainderUnsigned(mix(names[k] ^ 0x5bd1e9955bd1e995L), m);
+            skip[k] = (int) Long.remainderUnsigned(mix(names[k] ^ 0x27d4eb2f165667c5L), m - 1) + 1;
         }
         // Fill in name order, so the table does not depend on the order targets were written in.
         Integer[] order = new Integer[n];
@@ -83,12 +84,17 @@ final class Maglev {
             for (int o = 0; o < n; o++) {
                 int k = order[o];
                 for (int turn = 0; turn < weights[k]; turn++) {
-                    int c = (int) position[k];
+                    int c = position[k];
+                    int step = skip[k];
                     while (entry[c] >= 0) {
-                        c = (int) ((c + skip[k]) % m);
+                        c += step;
+                        if (c >= m) {
+                            c -= m;
+                        }
                     }
                     entry[c] = ids[k];
-                    position[k] = (c + skip[k]) % m;
+                    c += step;
+                    position[k] = c >= m ? c - m : c;
                     if (++filled == m) {
                         return entry;
                     }

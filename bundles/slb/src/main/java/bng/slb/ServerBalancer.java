@@ -49,6 +49,9 @@ import org.osgi.service.component.annotations.Reference;
  * leaving port's. Replies leave for the client directly when it is in a connected network, else
  * for the {@code gateway}. Checksums are updated incrementally by {@link Frame}'s setters.
  *
+ * <p>ICMP errors that quote a balanced flow go to that flow's target ({@link IcmpSteering}), so
+ * path MTU discovery works through bng in every mode.
+ *
  * <p>Per packet: array reads of the current {@link BalancePlan}, one or two session probes, no lock,
  * no allocation. Drop counters are plain fields (one port thread each today; with several, an
  * increment can be lost: statistics).
@@ -59,6 +62,7 @@ import org.osgi.service.component.annotations.Reference;
     ProcessorProperties.BAND + "=" + ProcessorProperties.BAND_DIRECTOR,
     ProcessorProperties.PRIORITY + ":Integer=2000",
     ProcessorProperties.ETHERTYPE + ":Integer=2048",
+    ProcessorProperties.IP_PROTOCOL + ":Integer=1",
     ProcessorProperties.IP_PROTOCOL + ":Integer=6",
     ProcessorProperties.IP_PROTOCOL + ":Integer=17",
     ShowTopic.TOPIC + "=slb",
@@ -92,6 +96,8 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
     long noRoute;
     long noProxyPort;
     long martian;
+    /** ICMP errors about balanced flows (fragmentation needed, unreachable): steered to the flow's target. */
+    final IcmpSteering icmp = new IcmpSteering();
 
     @Activate
     void activate() {
@@ -141,6 +147,12 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         }
         BalancePlan p = plan;
         int proto = f.ipProtocol();
+        if (proto == Frame.PROTO_ICMP) {
+            if (mastership.isMaster()) {
+                icmp.steer(ctx, f, p, sessions, neighbours, ports);
+            }
+            return;
+        }
         int s = p.match(f.ipv4Dst(), f.dstPort(), proto);
         if (!mastership.isMaster()) {
             return; // a VRRP backup owns no VIP and no translation: the master serves them
@@ -332,5 +344,10 @@ public final class ServerBalancer implements PacketProcessor, ConfigListener, Sh
         out.append(String.format("%-14s %d%n", "frag-unknown", fragments.unknown));
         out.append(String.format("%-14s %d%n", "no-proxy-port", noProxyPort));
         out.append(String.format("%-14s %d%n", "martian-src", martian));
+        out.append(String.format("%-14s %d%n", "icmp-to-target", icmp.steered));
+        out.append(String.format("%-14s %d%n", "icmp-to-client", icmp.toClients));
+        out.append(String.format("%-14s %d%n", "icmp-no-session", icmp.noSession));
+        out.append(String.format("%-14s %d%n", "icmp-bad-sum", icmp.badChecksum));
+        out.append(String.format("%-14s %d%n", "icmp-unresolved", icmp.unresolved + icmp.noRoute));
     }
 }

@@ -121,7 +121,7 @@ class ServerBalancerTest {
             ProcessorProperties.BAND, ProcessorProperties.BAND_DIRECTOR,
             ProcessorProperties.PRIORITY, 2000,
             ProcessorProperties.ETHERTYPE, Frame.ETH_IPV4,
-            ProcessorProperties.IP_PROTOCOL, new Integer[] {Frame.PROTO_TCP, Frame.PROTO_UDP}));
+            ProcessorProperties.IP_PROTOCOL, new Integer[] {Frame.PROTO_ICMP, Frame.PROTO_TCP, Frame.PROTO_UDP}));
         port = bus.newDispatcher("eth0");
         up(1, 2, 3, 5);
     }

@@ -107,7 +107,7 @@ class TranslationTest {
             ProcessorProperties.BAND, ProcessorProperties.BAND_DIRECTOR,
             ProcessorProperties.PRIORITY, 2000,
             ProcessorProperties.ETHERTYPE, Frame.ETH_IPV4,
-            ProcessorProperties.IP_PROTOCOL, new Integer[] {Frame.PROTO_TCP, Frame.PROTO_UDP}));
+            ProcessorProperties.IP_PROTOCOL, new Integer[] {Frame.PROTO_ICMP, Frame.PROTO_TCP, Frame.PROTO_UDP}));
         port = bus.newDispatcher("eth0");
     }
 

@@ -3,6 +3,8 @@ package bng.itests.e2e;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The seed's network, built and removed by {@code bin/seed-net} (the same script the demo uses):
@@ -14,6 +16,8 @@ final class SeedTopology implements AutoCloseable {
     static final String VIP = NET + ".100";
     /** Client addresses .20 and up on the router namespace (bin/seed-net's default). */
     static final int CLIENTS = 12;
+    /** With SEED_MTU: the client host's LAN beyond the narrow link; its addresses are .20 and up. */
+    static final String SITE_LAN = "198.19.1";
 
     final Path seedNet;
     final String prefix;
@@ -27,6 +31,11 @@ final class SeedTopology implements AutoCloseable {
     final Path dir;
     /** bin/seed-net's topology: null for the seed's (DSR), "e1" for routing mode. */
     final String mode;
+    /** With SEED_MTU: the client site's router and the client host beyond the router's narrow link. */
+    final String clientSite;
+    final String client;
+    /** bin/seed-net's environment knobs beyond SEED_NODES and SEED_IPV6 (e.g. "SEED_MTU=1280"). */
+    private final List<String> knobs = new ArrayList<>();
     /** bin/seed-net's SEED_IPV6: "0" (none), "1" (example E4, DSR) or "nat" (IPv6 NAT); see {@link #ipv6}. */
     private String ipv6 = "0";
 
@@ -61,6 +70,14 @@ final class SeedTopology implements AutoCloseable {
         bng2 = nodes == 2 ? prefix + "lb2" : null;
         t1 = prefix + "t1";
         t2 = prefix + "t2";
+        clientSite = prefix + "cs";
+        client = prefix + "cl";
+    }
+
+    /** Adds a knob of bin/seed-net's environment, e.g. {@code "SEED_MTU=1280"}, for {@link #build()}. */
+    SeedTopology with(String knob) {
+        knobs.add(knob);
+        return this;
     }
 
     static String mac(int host) {
@@ -74,12 +91,13 @@ final class SeedTopology implements AutoCloseable {
     }
 
     void build() {
-        String nodes = "SEED_NODES=" + (bng2 == null ? 1 : 2);
-        if (mode == null) {
-            Sh.must("env", nodes, "SEED_IPV6=" + ipv6, seedNet.toString(), "up", prefix, dir.toString());
-        } else {
-            Sh.must("env", nodes, "SEED_IPV6=" + ipv6, seedNet.toString(), "up", prefix, dir.toString(), mode);
+        List<String> cmd = new ArrayList<>(List.of("env", "SEED_NODES=" + (bng2 == null ? 1 : 2), "SEED_IPV6=" + ipv6));
+        cmd.addAll(knobs);
+        cmd.addAll(List.of(seedNet.toString(), "up", prefix, dir.toString()));
+        if (mode != null) {
+            cmd.add(mode);
         }
+        Sh.must(cmd.toArray(String[]::new));
     }
 
     /** The seed's configuration with the addresses filled in (examples/dsr.conf). */
