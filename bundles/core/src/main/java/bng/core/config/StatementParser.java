@@ -211,7 +211,8 @@ final class StatementParser {
         }
         next++;
         Token idsToken = peek();
-        List<Integer> ids = values.ids(idsToken, verb.text() + " " + kindToken.text(), kind.singular);
+        List<Position> positions = new java.util.ArrayList<>();
+        List<Integer> ids = values.ids(idsToken, verb.text() + " " + kindToken.text(), kind.singular, positions);
         if (ids == null) {
             skipStatement();
             return;
@@ -222,7 +223,7 @@ final class StatementParser {
             LifeCycleBuilder b = builders.get(ids.get(i));
             String problem = b == null ? "is not defined" : transition(verb.text(), b);
             if (problem != null) {
-                values.error(idsToken.elementPosition(i), verb.text() + " " + kind.singular + " " + ids.get(i) + ": "
+                values.error(positions.get(i), verb.text() + " " + kind.singular + " " + ids.get(i) + ": "
                         + kind.singular + " " + ids.get(i) + " " + problem);
             }
         }
