@@ -186,9 +186,13 @@ final class StatementParser {
                         + String.join(", ", known)
                         + "), found " + name.describe());
             } else if (!setter.apply(name, peek())) {
+                // A statement keyword inside a block: most likely the block's '}' was left out.
+                String hint = open != null && List.of(STATEMENTS.split(", ")).contains(name.text())
+                        ? " (is the '}' of the block opened at " + open.line() + ":" + open.column() + " missing?)"
+                        : "";
                 values.error(name.position(), "unknown " + owner + (owner.equals("set") ? " parameter " : " attribute ")
                         + name.describe()
-                        + "; expected one of " + String.join(", ", known));
+                        + "; expected one of " + String.join(", ", known) + hint);
             } else if (peek().isValue()) {
                 next++;
             }

@@ -23,6 +23,10 @@ class BrokenSnippetsTest {
                 broken("target 1 {\n  wieght 5\n}",
                         "b.conf:2:3: unknown target attribute 'wieght'; expected one of ipaddr, ipaddr6, port, "
                                 + "protocol, tcpopen, ping, ping6, agent, agent6, arp, script, alert, upalert, dsr, weight"),
+                broken("target 1 {\n  ipaddr 198.18.0.11\n\nserver 1 {\n  ipaddr 198.18.0.100\n}",
+                        "b.conf:4:1: unknown target attribute 'server'; expected one of ipaddr, ipaddr6, port, "
+                                + "protocol, tcpopen, ping, ping6, agent, agent6, arp, script, alert, upalert, dsr, "
+                                + "weight (is the '}' of the block opened at 1:10 missing?)"),
                 broken("target 1 weight 0", "b.conf:1:17: target 1 weight: expected a number 1..65535, found '0'"),
                 broken("target 1 weight",
                         "b.conf:1:16: target 1 weight: expected a number 1..65535, found end of input"),
