@@ -57,9 +57,15 @@ final class StatementParser {
             case "bgp" -> bgp();
             case "register", "enable", "disable", "unregister" -> lifeCycle();
             default -> {
-                values.error(keyword.position(), keyword.is(Token.Type.WORD)
+                String hint = "";
+                if (keyword.is(Token.Type.OPEN)) {
+                    hint = "; a block's '{' goes at the end of its header's line (target 1 {)";
+                } else if (keyword.is(Token.Type.WORD) && (keyword.text().startsWith("#") || keyword.text().startsWith(";"))) {
+                    hint = "; comments start with //";
+                }
+                values.error(keyword.position(), (keyword.is(Token.Type.WORD)
                         ? "unknown keyword " + keyword.describe() + "; expected one of " + STATEMENTS
-                        : "expected a statement keyword (" + STATEMENTS + "), found " + keyword.describe());
+                        : "expected a statement keyword (" + STATEMENTS + "), found " + keyword.describe()) + hint);
                 skipStatement();
             }
         }

@@ -27,6 +27,10 @@ class BrokenSnippetsTest {
                         "b.conf:4:1: unknown target attribute 'server'; expected one of ipaddr, ipaddr6, port, "
                                 + "protocol, tcpopen, ping, ping6, agent, agent6, arp, script, alert, upalert, dsr, "
                                 + "weight (is the '}' of the block opened at 1:10 missing?)"),
+                broken("target 1\n{\n  ipaddr 198.18.0.11\n}", "b.conf:2:1: expected a statement keyword (" + STATEMENTS
+                        + "), found '{'; a block's '{' goes at the end of its header's line (target 1 {)"),
+                broken("# a comment", "b.conf:1:1: unknown keyword '#'; expected one of " + STATEMENTS
+                        + "; comments start with //"),
                 broken("target 1 weight 0", "b.conf:1:17: target 1 weight: expected a number 1..65535, found '0'"),
                 broken("target 1 weight",
                         "b.conf:1:16: target 1 weight: expected a number 1..65535, found end of input"),

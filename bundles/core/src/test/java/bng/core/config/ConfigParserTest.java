@@ -131,6 +131,12 @@ class ConfigParserTest {
     }
 
     @Test
+    void aByteOrderMarkAndCrlfLineEndsFromAWindowsEditorAreNotText() {
+        assertEquals(ok("hostname LB1\nmodules arp,slb\ntarget 1 {\n\tipaddr 198.18.0.11\n}\n"),
+                ok("\uFEFFhostname LB1\r\nmodules arp,slb\r\ntarget 1 {\r\n\tipaddr 198.18.0.11\r\n}\r\n"));
+    }
+
+    @Test
     void idListsTakeRangesAndSaveAsPlainLists() {
         Configuration c = ok("""
                 target 1 ipaddr 198.18.0.11
