@@ -22,7 +22,7 @@ import java.util.Optional;
  * Java 25 binary, handed on to the daemon), {@code bng.rundir} (pid files, sockets, logs).
  */
 public final class Main {
-    static final String USAGE = "usage: bng [-f] [-c FILE] start|stop|restart|reload|status|control [instance]";
+    static final String USAGE = "usage: bng [-f] [-c FILE] start|stop|restart|reload|status|control|check [instance]";
 
     private Main() {}
 
