@@ -80,6 +80,12 @@ final class BalancePlan extends Plan {
             ServerDef s = servers.get(i);
             vip[i] = ipv4(s.ipaddr());
             prx[i] = s.prx() != null ? ipv4(s.prx()) : vip[i];
+            for (int j = 0; j < i; j++) {
+                if (vip[j] == vip[i] && port[j] == port[i] && protocol[j] == protocol[i]) {
+                    notes.add("server " + s.id() + " has the same ipaddr, port and protocol as server " + serverId[j]
+                        + " (a copied block?): only one of them can receive the packets; change one's ipaddr or port");
+                }
+            }
         }
         buildPools(c, servers, notes, "IPv4");
         List<long[]> replies = new ArrayList<>();
