@@ -156,6 +156,9 @@ public final class CommandShell {
         }
         Topic t = topics.get(args.get(0));
         if (t == null) {
+            t = topics.get(args.get(0) + "s"); // "show server", "show target": the singular a user types
+        }
+        if (t == null) {
             return Result.error("show: unknown topic '" + args.get(0) + "'; topics:\n" + topicList());
         }
         StringBuilder out = new StringBuilder();

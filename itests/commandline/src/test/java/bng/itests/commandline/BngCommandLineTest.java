@@ -186,6 +186,10 @@ class BngCommandLineTest {
         assertTrue(r.out().contains("control:1:10:") || r.out().contains("control:1:"), r.out());
         assertTrue(r.out().contains("ipaddr 198.18.0.100"), "the block was applied: " + r.out());
         assertTrue(r.out().contains("module add NAME"), "help lists commands: " + r.out());
+        Run singular = bng("show server\nshow target\nshow session\n", "control", "8");
+        assertTrue(singular.out().contains("id  address       port  protocol")
+            && singular.out().contains("sessions, capacity") && !singular.out().contains("unknown topic"),
+            "the singular a user types shows the plural topic: " + singular.out());
     }
 
     private static final String BALANCED = """
