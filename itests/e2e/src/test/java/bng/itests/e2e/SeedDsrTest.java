@@ -244,6 +244,8 @@ class SeedDsrTest {
             String warnings = control("show warnings\n");
             assertTrue(warnings.contains("frames longer than eth0's MTU were received and dropped")
                 && warnings.contains("ethtool -K PEER tso off gso off"), warnings);
+            assertTrue(Pattern.compile("WARNING bng.core.impl.PortWorker: port 1: \\d+ frames longer than eth0's MTU")
+                .matcher(log()).find(), "the log says it too (at 1, 2, 4, ... frames)" + log());
         } finally {
             Sh.must(Sh.in(net.sw, "ethtool", "-K", port, "tso", "off", "gso", "off"));
         }
