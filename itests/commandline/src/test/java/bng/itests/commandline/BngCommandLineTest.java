@@ -190,6 +190,9 @@ class BngCommandLineTest {
         assertTrue(singular.out().contains("id  address       port  protocol")
             && singular.out().contains("sessions, capacity") && !singular.out().contains("unknown topic"),
             "the singular a user types shows the plural topic: " + singular.out());
+        Run vrrp = bng("show vrrp\n", "control", "8");
+        assertTrue(vrrp.out().contains("show vrrp: module vrrp is not running (modules line, or module add vrrp)"),
+            "a module's topic without the module says so: " + vrrp.out());
     }
 
     private static final String BALANCED = """
