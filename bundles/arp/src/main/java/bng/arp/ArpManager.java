@@ -6,6 +6,7 @@ import bng.core.api.MastershipListener;
 import bng.core.api.NeighbourCache;
 import bng.core.api.OwnedAddresses;
 import bng.core.api.Ports;
+import bng.core.api.TargetHealth;
 import bng.core.config.Configuration;
 import bng.core.config.Setting;
 import java.util.concurrent.Executors;
@@ -16,6 +17,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * The module's slow path: one scheduler thread that, every second, sends due gratuitous ARP
@@ -37,6 +40,10 @@ public final class ArpManager implements ConfigListener, MastershipListener {
 
     @Reference
     OwnedAddresses owned;
+
+    /** Core's health board: targets reported down are re-resolved sooner (a new MAC after a reboot). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile TargetHealth health;
 
     LongSupplier clock = System::currentTimeMillis;
 
@@ -106,7 +113,8 @@ public final class ArpManager implements ConfigListener, MastershipListener {
             Configuration c = config;
             long now = clock.getAsLong();
             announcer.tick(c, now);
-            resolver.tick(c, now);
+            TargetHealth h = health;
+            resolver.tick(c, now, id -> h != null && h.state(id) == TargetHealth.DOWN);
             announcer6.tick(c, now);
             resolver6.tick(c, now);
         } catch (RuntimeException e) {

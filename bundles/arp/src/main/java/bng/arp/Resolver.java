@@ -8,9 +8,11 @@ import bng.core.config.ObjectState;
 import bng.core.config.TargetDef;
 import java.net.Inet4Address;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * Resolves the neighbours bng must reach: every enabled target, the gateway, and the addresses the
@@ -19,10 +21,14 @@ import java.util.Set;
  * a broadcast ARP request from its network's {@code real} address. An address that stays silent
  * is asked again after 1, 2, 4 then every {@link #MAX_BACKOFF_MILLIS} (never more than once a
  * second); an answer resets that. Dynamic entries older than {@link #EXPIRE_MILLIS} are removed.
- * Runs on the module's scheduler thread only.
+ * A target that health checks say is down is asked for once its entry is older than
+ * {@link #DOWN_REFRESH_MILLIS}: a target rebooted with a new MAC (a re-created VM, a replaced
+ * NIC) would otherwise get its checks sent to the old MAC for up to a minute, and in DSR mode it
+ * sends bng nothing that would teach the new one. Runs on the module's scheduler thread only.
  */
 final class Resolver {
     static final long REFRESH_MILLIS = 60_000;
+    static final long DOWN_REFRESH_MILLIS = 5_000;
     static final long EXPIRE_MILLIS = 300_000;
     static final long FIRST_BACKOFF_MILLIS = 1_000;
     static final long MAX_BACKOFF_MILLIS = 8_000;
@@ -59,8 +65,19 @@ final class Resolver {
 
     /** One round; returns how many requests left. */
     int tick(Configuration c, long now) {
+        return tick(c, now, id -> false);
+    }
+
+    /** One round, {@code down} telling which targets health checks report down; returns how many requests left. */
+    int tick(Configuration c, long now, IntPredicate down) {
         cache.expire(EXPIRE_MILLIS);
         Set<Integer> wanted = wanted(c);
+        Set<Integer> suspect = new HashSet<>();
+        for (TargetDef t : c.targets().values()) {
+            if (t.state() == ObjectState.ENABLED && t.ipaddr() != null && down.test(t.id())) {
+                suspect.add(Networks.toInt(t.ipaddr()));
+            }
+        }
         for (int requested : cache.takeRequests()) {
             wanted.add(requested); // a next hop the fast path missed (rt): asked like a target
         }
@@ -72,7 +89,8 @@ final class Resolver {
         int sent = 0;
         for (int address : wanted) {
             Long updated = fresh.get(address);
-            if (updated != null && (updated == Long.MAX_VALUE || now - updated < REFRESH_MILLIS)) {
+            long refresh = suspect.contains(address) ? DOWN_REFRESH_MILLIS : REFRESH_MILLIS;
+            if (updated != null && (updated == Long.MAX_VALUE || now - updated < refresh)) {
                 asked.remove(address); // resolved (or static): the next miss starts from 1 s again
                 continue;
             }

@@ -125,6 +125,21 @@ class ResolverTest {
     }
 
     @Test
+    void aTargetReportedDownIsAskedAgainAfterFiveSecondsSoANewMacIsLearnt() throws Exception {
+        // Target 1 rebooted with a new MAC: its checks go to the old one and fail; it stays silent.
+        cache.learnIpv4(ip(198, 18, 0, 11), 0x02_00_00_00_00_0bL, 1);
+        cache.learnIpv4(ip(198, 18, 0, 254), 0x02_00_00_00_00_feL, 1);
+        resolver.tick(config, t0 + 3_000, id -> id == 1);
+        assertEquals(List.of(), ports.drain("eth0"), "a fresh entry is not asked for, down or not");
+        resolver.tick(config, t0 + 6_000, id -> false);
+        assertEquals(List.of(), ports.drain("eth0"), "up targets wait for the 60 s refresh");
+        resolver.tick(config, t0 + 6_000, id -> id == 1);
+        assertEquals(List.of(target1), ports.drain("eth0"), "down, entry older than 5 s: asked");
+        cache.learnIpv4(ip(198, 18, 0, 11), 0x02_00_00_00_00_21L, 1); // the answer: the new MAC
+        assertEquals(0x02_00_00_00_00_21L, cache.lookupIpv4(ip(198, 18, 0, 11)));
+    }
+
+    @Test
     void aStaticEntryIsNeverAskedFor() throws Exception {
         cache.insertStaticIpv4(ip(198, 18, 0, 11), 0x02_00_00_00_00_0bL, 1);
         resolver.tick(config, t0 + 400_000);

@@ -71,10 +71,41 @@ public final class Daemon {
         return 0;
     }
 
-    public int restart(Path config) throws IOException, InterruptedException {
+    /**
+     * Stop, then start — but only once the new start can succeed: the configuration is checked
+     * first, and a file with errors leaves the running instance as it is (an operator's typo must
+     * not take the farm down). Without {@code -c} ({@code configGiven} false) a running instance
+     * restarts with the file it runs (what {@code bng status} says), as {@code reload} re-reads it.
+     */
+    public int restart(Path config, boolean configGiven) throws IOException, InterruptedException {
         Optional<ProcessHandle> live = pidFile.liveProcess();
+        Path file = config;
+        if (live.isPresent() && !configGiven) {
+            file = runningConfig().orElse(config);
+        }
+        List<String> errors = ConfigCheck.errors(file);
+        if (!errors.isEmpty()) {
+            errors.forEach(err::println);
+            live.ifPresent(p -> err.println("BalanceNG: not restarted: " + who(p) + " keeps running"));
+            return 1;
+        }
         if (live.isPresent()) shutDown(live.get());
-        return start(config);
+        return start(file);
+    }
+
+    private String who(ProcessHandle p) {
+        return files.instanceWords() + "PID " + p.pid();
+    }
+
+    /** The configuration file the running instance reads ({@code show status}'s config line), if it says. */
+    private Optional<Path> runningConfig() {
+        try (ControlClient client = ControlClient.connect(files.socket(), Duration.ofSeconds(10))) {
+            ControlClient.Reply r = client.send("show status");
+            return r.output().lines().filter(l -> l.startsWith("config:")).map(l -> l.substring(7).strip())
+                    .filter(f -> !f.isEmpty() && !f.equals("-")).map(Path::of).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private boolean refuseIfRunning() {

@@ -22,7 +22,7 @@ import java.util.Optional;
  * Java 25 binary, handed on to the daemon), {@code bng.rundir} (pid files, sockets, logs).
  */
 public final class Main {
-    static final String USAGE = "usage: bng [-f] [-c FILE] start|stop|restart|reload|status|control [instance]";
+    static final String USAGE = "usage: bng [-f] [-c FILE] start|stop|restart|reload|status|control|check [instance]";
 
     private Main() {}
 
@@ -71,7 +71,7 @@ public final class Main {
         return switch (line.command()) {
             case "start" -> line.foreground() ? daemon.preflight(line.config()) : daemon.start(line.config());
             case "stop" -> daemon.stop();
-            case "restart" -> daemon.restart(line.config());
+            case "restart" -> daemon.restart(line.config(), line.configFile().isPresent());
             case "status" -> pidFile.liveProcess().isEmpty() ? notRunning(out, 3) : ask(files, "show status", out, err);
             case "reload" -> pidFile.liveProcess().isEmpty() ? notRunning(out, 1) : ask(files, "reload", out, err);
             case "control" -> pidFile.liveProcess().isEmpty() ? notRunning(out, 1)

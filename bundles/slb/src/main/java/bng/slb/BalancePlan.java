@@ -80,6 +80,12 @@ final class BalancePlan extends Plan {
             ServerDef s = servers.get(i);
             vip[i] = ipv4(s.ipaddr());
             prx[i] = s.prx() != null ? ipv4(s.prx()) : vip[i];
+            for (int j = 0; j < i; j++) {
+                if (vip[j] == vip[i] && port[j] == port[i] && protocol[j] == protocol[i]) {
+                    notes.add("server " + s.id() + " has the same ipaddr, port and protocol as server " + serverId[j]
+                        + " (a copied block?): only one of them can receive the packets; change one's ipaddr or port");
+                }
+            }
         }
         buildPools(c, servers, notes, "IPv4");
         List<long[]> replies = new ArrayList<>();
@@ -93,6 +99,7 @@ final class BalancePlan extends Plan {
             }
         }
         replies.sort((a, b) -> Long.compare(a[0], b[0]));
+        noteSharedReplySources(replies, notes);
         replyKey = new long[replies.size()];
         replyServer = new int[replies.size()];
         replyTarget = new int[replies.size()];
@@ -101,6 +108,37 @@ final class BalancePlan extends Plan {
             replyServer[k] = (int) replies.get(k)[1];
             replyTarget[k] = (int) replies.get(k)[2];
         }
+    }
+
+    /**
+     * Two NAT servers reaching one target address and port, one of them keyed by the client's
+     * address only ({@code sessionid src}): a reply carries nothing that tells the servers apart,
+     * so a client with sessions on both gets every reply from the first server's VIP and its
+     * connections to the other fail. Said once per pair, with the ways out.
+     */
+    private void noteSharedReplySources(List<long[]> replies, List<String> notes) {
+        for (int a = 0; a < replies.size(); a++) {
+            for (int b = a + 1; b < replies.size() && replies.get(b)[0] == replies.get(a)[0]; b++) {
+                int i = (int) replies.get(a)[1];
+                int j = (int) replies.get(b)[1];
+                if (i == j || proxy[i] || proxy[j] || !(bySource[i] || bySource[j])) {
+                    continue;
+                }
+                long key = replies.get(a)[0];
+                String note = "servers " + Math.min(serverId[i], serverId[j]) + " and " + Math.max(serverId[i], serverId[j])
+                    + " both reach " + dotted((int) (key >>> 16)) + ":" + (key & 0xffff)
+                    + " in NAT mode: its replies do not tell the servers apart, so a client with sessions on both gets "
+                    + "them from one VIP only and its connections to the other fail; give each server its own target "
+                    + "port, or sessionid src+port on both, or proxy enable";
+                if (!notes.contains(note)) {
+                    notes.add(note);
+                }
+            }
+        }
+    }
+
+    private static String dotted(int a) {
+        return (a >>> 24) + "." + (a >>> 16 & 0xff) + "." + (a >>> 8 & 0xff) + "." + (a & 0xff);
     }
 
     @Override

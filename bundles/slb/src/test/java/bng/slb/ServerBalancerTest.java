@@ -568,4 +568,41 @@ class ServerBalancerTest {
         }
         assertEquals(5, per[1]);
     }
+
+    @Test
+    void twoNatServersSharingATargetAddressAndPortAndDuplicatedServersAreNoted() {
+        // A web farm's usual set-up: two sites (VIPs) on the same nginx servers, NAT mode.
+        String shared = """
+            modules slb
+            interface 1 name eth0
+            register interface 1
+            enable interface 1
+            network 1 { addr 198.18.0.0 mask 24 real 198.18.0.2 interface 1 }
+            register network 1
+            enable network 1
+            server 1 { ipaddr 198.18.0.100 port 80 protocol tcp targets 1,2 }
+            server 2 { ipaddr 198.18.0.101 port 80 protocol tcp targets 3 }
+            server 3 { ipaddr 198.18.0.102 port 80 protocol tcp sessionid src+port targets 4 }
+            server 4 { ipaddr 198.18.0.103 port 80 protocol tcp sessionid src+port targets 5 }
+            server 5 { ipaddr 198.18.0.103 port 80 protocol tcp sessionid src+port targets 4 }
+            server 6 { ipaddr 198.18.0.103 port 81 protocol tcp sessionid src+port targets 4 }
+            target 1 { ipaddr 198.18.0.11 port 80 }
+            target 2 { ipaddr 198.18.0.12 port 80 }
+            target 3 { ipaddr 198.18.0.12 port 80 }
+            target 4 { ipaddr 198.18.0.13 port 80 }
+            target 5 { ipaddr 198.18.0.13 port 80 }
+            register servers 1-6
+            enable servers 1-6
+            register targets 1-5
+            enable targets 1-5
+            """;
+        List<String> notes = new java.util.ArrayList<>();
+        new BalancePlan(config(shared), notes);
+        assertEquals(List.of("server 5 has the same ipaddr, port and protocol as server 4 (a copied block?): only one "
+            + "of them can receive the packets; change one's ipaddr or port",
+            "servers 1 and 2 both reach 198.18.0.12:80 in NAT mode: its replies do not tell the servers "
+            + "apart, so a client with sessions on both gets them from one VIP only and its connections to the other "
+            + "fail; give each server its own target port, or sessionid src+port on both, or proxy enable"), notes,
+            "servers 3 and 4 (src+port on both) are told apart by the client's port; server 6 differs by its port");
+    }
 }

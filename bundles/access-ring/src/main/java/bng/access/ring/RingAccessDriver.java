@@ -117,7 +117,7 @@ public final class RingAccessDriver implements AccessDriver {
                 size = V3_BLOCK_SIZE * V3_BLOCKS;
                 setRing(fd, name, V3_BLOCK_SIZE, V3_BLOCKS, V3_FRAME_SIZE, true);
                 ring = map(fd, size, name);
-                rx = new RxRing.V3(ring, V3_BLOCK_SIZE, V3_BLOCKS);
+                rx = new RxRing.V3(ring, mtu, V3_BLOCK_SIZE, V3_BLOCKS);
                 layout = "TPACKET_V3, " + V3_BLOCKS + " x " + (V3_BLOCK_SIZE >> 10) + " KiB blocks, "
                     + blockTimeoutMs + " ms block timeout";
             } else {
@@ -128,7 +128,7 @@ public final class RingAccessDriver implements AccessDriver {
                 size = block * blocks;
                 setRing(fd, name, block, blocks, (int) frameSize, false);
                 ring = map(fd, size, name);
-                rx = new RxRing.V2(ring, frameSize, (int) (size / frameSize));
+                rx = new RxRing.V2(ring, mtu, frameSize, (int) (size / frameSize));
                 layout = "TPACKET_V2, " + size / frameSize + " x " + frameSize + " B slots";
             }
             Offloads.disableReceiveMerging(name);

@@ -201,7 +201,7 @@ final class RingPort implements AccessPort {
         return done;
     }
 
-    /** Received, sent, dropped: dropped is the kernel's ring drops plus cut frames and failed sends. */
+    /** Received, sent, dropped: dropped is the kernel's ring drops plus cut and oversize frames and failed sends. */
     @Override
     public long[] counters() {
         synchronized (txLock) {
@@ -215,7 +215,7 @@ final class RingPort implements AccessPort {
                     throw Libc.bug(t);
                 }
             }
-            return new long[] {received, sent, kernelDrops + rx.truncated + txErrors};
+            return new long[] {received, sent, kernelDrops + rx.truncated + rx.oversize + txErrors};
         }
     }
 
@@ -225,6 +225,11 @@ final class RingPort implements AccessPort {
 
     long truncatedFrames() {
         return rx.truncated;
+    }
+
+    @Override
+    public long oversizeFrames() {
+        return rx.oversize;
     }
 
     @Override

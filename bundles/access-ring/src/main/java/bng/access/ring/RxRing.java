@@ -29,11 +29,15 @@ abstract sealed class RxRing {
     static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
     final MemorySegment ring;
+    /** The longest frame the interface's MTU allows: MTU + Ethernet header + two VLAN tags. */
+    final int maxFrame;
     long truncated;
+    long oversize;
     long partialChecksums;
 
-    RxRing(MemorySegment ring) {
+    RxRing(MemorySegment ring, int mtu) {
         this.ring = ring;
+        this.maxFrame = mtu + 22;
     }
 
     /** Takes up to {@code max} frames that are there now; never waits. */
@@ -44,9 +48,16 @@ abstract sealed class RxRing {
      * (rx VLAN offload, {@code TP_STATUS_VLAN_VALID}) goes back in, and a partial checksum
      * ({@code TP_STATUS_CSUMNOTREADY}: veth and local senders, packet-io.md pitfall 1) is
      * completed, so what bng forwards is what was on the wire. False when the frame does not fit
-     * or was cut (never forwarded: pitfall 9).
+     * or was cut (never forwarded: pitfall 9), and when it is longer than the MTU allows: segments
+     * the sender merged (TSO/GSO of a veth or bridge port in front of bng, GRO), which could not be
+     * sent on as they are; counted apart ({@link #oversize}) so that {@code show warnings} can
+     * name the cause.
      */
     final boolean copy(Frame f, long data, int snaplen, int len, int status, int tci, int tpid) {
+        if (len > maxFrame) {
+            oversize++;
+            return false;
+        }
         boolean vlan = (status & TP_STATUS_VLAN_VALID) != 0;
         int total = vlan ? len + 4 : len;
         if (snaplen != len || total > f.capacity() || len < 14) {
@@ -91,8 +102,8 @@ abstract sealed class RxRing {
         private int left;       // frames left in it
         private long next;      // offset of its next frame
 
-        V3(MemorySegment ring, long blockSize, int blocks) {
-            super(ring);
+        V3(MemorySegment ring, int mtu, long blockSize, int blocks) {
+            super(ring, mtu);
             this.blockSize = blockSize;
             this.blocks = blocks;
         }
@@ -146,8 +157,8 @@ abstract sealed class RxRing {
         private final int frames;
         private int slot;
 
-        V2(MemorySegment ring, long frameSize, int frames) {
-            super(ring);
+        V2(MemorySegment ring, int mtu, long frameSize, int frames) {
+            super(ring, mtu);
             this.frameSize = frameSize;
             this.frames = frames;
         }

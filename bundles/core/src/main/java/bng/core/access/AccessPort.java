@@ -37,6 +37,17 @@ public interface AccessPort extends AutoCloseable {
         return new long[] {0, 0, 0};
     }
 
+    /**
+     * Frames received longer than the interface's MTU allows and dropped: segments merged before
+     * bng saw them (TSO/GSO of the veth or bridge port that sends to bng, GRO/LRO), which cannot be
+     * sent on as they are. {@code show warnings} names the cause when this is not 0.
+     *
+     * @since 1.2
+     */
+    default long oversizeFrames() {
+        return 0;
+    }
+
     /** Releases the interface; called only after the port's thread has stopped. */
     @Override
     void close();

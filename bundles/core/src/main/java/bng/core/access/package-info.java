@@ -3,5 +3,5 @@
  * bursts of frames ports receive and transmit.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package bng.core.access;

@@ -182,10 +182,11 @@ final class AttributeSetters {
     }
 
     private List<Integer> idList(Token v, String what, String kind) {
-        List<Integer> ids = values.ids(v, what, kind);
+        List<Position> positions = new java.util.ArrayList<>();
+        List<Integer> ids = values.ids(v, what, kind, positions);
         if (ids != null) {
             for (int i = 0; i < ids.size(); i++) {
-                sites.put(what + " " + ids.get(i), v.elementPosition(i));
+                sites.put(what + " " + ids.get(i), positions.get(i));
             }
         }
         return ids;

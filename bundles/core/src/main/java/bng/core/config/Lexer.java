@@ -37,6 +37,9 @@ final class Lexer {
     }
 
     private void run() {
+        if (text.startsWith("\uFEFF")) {
+            pos = 1; // a byte order mark (editors on Windows write one): not part of the first keyword
+        }
         while (pos < text.length()) {
             char c = text.charAt(pos);
             if (c == '\n') {

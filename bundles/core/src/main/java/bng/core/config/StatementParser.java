@@ -57,9 +57,15 @@ final class StatementParser {
             case "bgp" -> bgp();
             case "register", "enable", "disable", "unregister" -> lifeCycle();
             default -> {
-                values.error(keyword.position(), keyword.is(Token.Type.WORD)
+                String hint = "";
+                if (keyword.is(Token.Type.OPEN)) {
+                    hint = "; a block's '{' goes at the end of its header's line (target 1 {)";
+                } else if (keyword.is(Token.Type.WORD) && (keyword.text().startsWith("#") || keyword.text().startsWith(";"))) {
+                    hint = "; comments start with //";
+                }
+                values.error(keyword.position(), (keyword.is(Token.Type.WORD)
                         ? "unknown keyword " + keyword.describe() + "; expected one of " + STATEMENTS
-                        : "expected a statement keyword (" + STATEMENTS + "), found " + keyword.describe());
+                        : "expected a statement keyword (" + STATEMENTS + "), found " + keyword.describe()) + hint);
                 skipStatement();
             }
         }
@@ -186,9 +192,13 @@ final class StatementParser {
                         + String.join(", ", known)
                         + "), found " + name.describe());
             } else if (!setter.apply(name, peek())) {
+                // A statement keyword inside a block: most likely the block's '}' was left out.
+                String hint = open != null && List.of(STATEMENTS.split(", ")).contains(name.text())
+                        ? " (is the '}' of the block opened at " + open.line() + ":" + open.column() + " missing?)"
+                        : "";
                 values.error(name.position(), "unknown " + owner + (owner.equals("set") ? " parameter " : " attribute ")
                         + name.describe()
-                        + "; expected one of " + String.join(", ", known));
+                        + "; expected one of " + String.join(", ", known) + hint);
             } else if (peek().isValue()) {
                 next++;
             }
@@ -211,7 +221,8 @@ final class StatementParser {
         }
         next++;
         Token idsToken = peek();
-        List<Integer> ids = values.ids(idsToken, verb.text() + " " + kindToken.text(), kind.singular);
+        List<Position> positions = new java.util.ArrayList<>();
+        List<Integer> ids = values.ids(idsToken, verb.text() + " " + kindToken.text(), kind.singular, positions);
         if (ids == null) {
             skipStatement();
             return;
@@ -222,7 +233,7 @@ final class StatementParser {
             LifeCycleBuilder b = builders.get(ids.get(i));
             String problem = b == null ? "is not defined" : transition(verb.text(), b);
             if (problem != null) {
-                values.error(idsToken.elementPosition(i), verb.text() + " " + kind.singular + " " + ids.get(i) + ": "
+                values.error(positions.get(i), verb.text() + " " + kind.singular + " " + ids.get(i) + ": "
                         + kind.singular + " " + ids.get(i) + " " + problem);
             }
         }

@@ -180,6 +180,15 @@ final class Values {
 
     /** Comma-separated ids without spaces and without repeats ({@code 1,2,3}). */
     List<Integer> ids(Token v, String what, String kind) {
+        return ids(v, what, kind, null);
+    }
+
+    /**
+     * Comma-separated ids or ranges of ids without spaces and without repeats ({@code 1,2,3},
+     * {@code 1-4,7}); when {@code positions} is given, it receives where each id was written (a
+     * range's ids all point at the range).
+     */
+    List<Integer> ids(Token v, String what, String kind, List<Position> positions) {
         String[] parts = v.is(Token.Type.WORD) ? v.text().split(",", -1) : null;
         if (parts == null || parts.length > MAX_ID) {
             return expected(v, what, "comma-separated " + kind + " ids such as 1,2");
@@ -187,17 +196,33 @@ final class Values {
         List<Integer> ids = new ArrayList<>();
         Set<Integer> seen = new HashSet<>();
         for (int i = 0; i < parts.length; i++) {
-            Long n = parseNumber(parts[i]);
-            if (n == null || n < 1 || n > maxId(kind)) {
+            String part = parts[i];
+            int dash = part.indexOf('-', 1);
+            Long first = parseNumber(dash < 0 ? part : part.substring(0, dash));
+            Long last = dash < 0 ? first : parseNumber(part.substring(dash + 1));
+            if (first == null || last == null || first < 1 || last > maxId(kind)) {
+                String found = part.isEmpty()
+                    ? (i == parts.length - 1 ? "nothing after the last ','" : "an empty entry")
+                        + " (lists are written without spaces: 1,2)"
+                    : new Token(Token.Type.WORD, part, 0, 0).describe();
                 error(v.elementPosition(i), what + ": expected " + kind + " ids 1.." + maxId(kind)
-                        + " separated by commas, found " + new Token(Token.Type.WORD, parts[i], 0, 0).describe());
+                        + " (or ranges such as 1-4) separated by commas, found " + found);
                 return null;
             }
-            if (!seen.add(n.intValue())) {
-                error(v.elementPosition(i), what + ": " + kind + " " + n + " is listed twice");
+            if (first > last) {
+                error(v.elementPosition(i), what + ": the range " + part + " runs backwards; write " + last + "-" + first);
                 return null;
             }
-            ids.add(n.intValue());
+            for (long n = first; n <= last; n++) {
+                if (!seen.add((int) n)) {
+                    error(v.elementPosition(i), what + ": " + kind + " " + n + " is listed twice");
+                    return null;
+                }
+                ids.add((int) n);
+                if (positions != null) {
+                    positions.add(v.elementPosition(i));
+                }
+            }
         }
         return ids;
     }

@@ -150,12 +150,24 @@ public final class CommandShell {
         };
     }
 
+    /** Topics a module brings, for the answer when that module does not run. */
+    private static final Map<String, String> MODULE_TOPICS = Map.of("vrrp", "vrrp", "bngsync", "vrrp", "hc", "hc",
+            "nat", "nat", "rt", "rt", "slb", "slb", "slb6", "slb", "nd", "arp", "benchmark", "benchmark", "bgp", "bgp");
+
     private Result show(List<String> args) {
         if (args.isEmpty()) {
             return Result.ok(topicList());
         }
         Topic t = topics.get(args.get(0));
         if (t == null) {
+            t = topics.get(args.get(0) + "s"); // "show server", "show target": the singular a user types
+        }
+        if (t == null) {
+            String module = MODULE_TOPICS.get(args.get(0));
+            if (module != null) {
+                return Result.error("show " + args.get(0) + ": module " + module + " is not running (modules line, or "
+                        + "module add " + module + ")");
+            }
             return Result.error("show: unknown topic '" + args.get(0) + "'; topics:\n" + topicList());
         }
         StringBuilder out = new StringBuilder();

@@ -260,6 +260,40 @@ public final class PortManager implements ConfigListener, ShowTopic, Ports {
         return new PortCounters(w.port.interfaceName(), c[0], c[1], c[2]);
     }
 
+    /**
+     * Frames each open interface dropped for being longer than its MTU allows (all its queues), by
+     * interface id; interfaces without such frames are left out.
+     */
+    synchronized Map<Integer, Long> oversizeFrames() {
+        Map<Integer, Long> out = new TreeMap<>();
+        for (InterfaceDef d : wanted.values()) {
+            long n = oversizeFrames(port(d.id()));
+            if (n > 0) {
+                out.put(d.id(), n);
+            }
+        }
+        return out;
+    }
+
+    private static long oversizeFrames(PortWorker w) {
+        if (w == null) {
+            return 0;
+        }
+        long n = w.port.oversizeFrames();
+        for (PortWorker q : w.siblings) {
+            n += q.port.oversizeFrames();
+        }
+        return n;
+    }
+
+    /** What an operator reads when an interface received frames longer than its MTU. */
+    static String oversizeWarning(String name, long frames) {
+        return frames + " frames longer than " + name + "'s MTU were received and dropped: the sender merged TCP "
+            + "segments (TSO/GSO of the veth or bridge port in front of bng, or GRO/LRO), which bng cannot send on; "
+            + "switch that off where the frames come from (ethtool -K PEER tso off gso off gro off), as a switch "
+            + "port never sends such frames. Uploads (and NAT downloads) stall until then";
+    }
+
     /** Problems by interface id (for start-up warnings and {@code show interfaces}). */
     synchronized Map<Integer, String> problems() {
         return new TreeMap<>(problems);
@@ -279,6 +313,10 @@ public final class PortManager implements ConfigListener, ShowTopic, Ports {
                     Macs.format(w.port.mac()), state, c[0], c[1], c[2]));
                 if (failure != null) {
                     out.append("     ").append(failure).append('\n');
+                }
+                long oversize = oversizeFrames(w);
+                if (oversize > 0) {
+                    out.append("     ").append(oversizeWarning(d.name(), oversize)).append('\n');
                 }
                 if (w.siblings.length > 0) {
                     showQueues(w, out);

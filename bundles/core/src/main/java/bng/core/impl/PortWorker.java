@@ -88,6 +88,9 @@ final class PortWorker implements Runnable {
         return c;
     }
 
+    /** The oversize frame count at which the next warning is logged (doubling: a few lines, not one per frame). */
+    private long nextOversizeLog = 1;
+
     @Override
     public void run() {
         if (cpu >= 0 && CpuAffinity.pinCurrentThread(cpu)) {
@@ -107,6 +110,12 @@ final class PortWorker implements Runnable {
             }
             if (n > 0 && dispatcher.dispatch(rx, n, id, mac) > 0) {
                 transmit(n);
+            }
+            long oversize = port.oversizeFrames(); // a field read per burst; logs at 1, 2, 4, 8, ... frames
+            if (oversize >= nextOversizeLog) {
+                LOG.log(System.Logger.Level.WARNING, "port {0}: {1}", id,
+                    PortManager.oversizeWarning(port.interfaceName(), oversize));
+                nextOversizeLog = oversize * 2;
             }
         }
     }

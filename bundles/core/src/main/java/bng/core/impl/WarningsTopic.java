@@ -58,6 +58,12 @@ public final class WarningsTopic implements ShowTopic {
         for (Map.Entry<Integer, String> p : ports.problems().entrySet()) {
             w.add("interface " + p.getKey() + ": " + p.getValue());
         }
+        Map<Integer, InterfaceDef> defs = running.current().interfaces();
+        for (Map.Entry<Integer, Long> o : ports.oversizeFrames().entrySet()) {
+            InterfaceDef d = defs.get(o.getKey());
+            w.add("interface " + o.getKey() + ": "
+                + PortManager.oversizeWarning(d == null ? "the interface" : d.name(), o.getValue()));
+        }
         boolean kernelInterfaces = false;
         for (InterfaceDef i : running.current().interfaces().values()) {
             if (i.state() != ObjectState.ENABLED || i.access().equals("memory")) {

@@ -23,6 +23,14 @@ class BrokenSnippetsTest {
                 broken("target 1 {\n  wieght 5\n}",
                         "b.conf:2:3: unknown target attribute 'wieght'; expected one of ipaddr, ipaddr6, port, "
                                 + "protocol, tcpopen, ping, ping6, agent, agent6, arp, script, alert, upalert, dsr, weight"),
+                broken("target 1 {\n  ipaddr 198.18.0.11\n\nserver 1 {\n  ipaddr 198.18.0.100\n}",
+                        "b.conf:4:1: unknown target attribute 'server'; expected one of ipaddr, ipaddr6, port, "
+                                + "protocol, tcpopen, ping, ping6, agent, agent6, arp, script, alert, upalert, dsr, "
+                                + "weight (is the '}' of the block opened at 1:10 missing?)"),
+                broken("target 1\n{\n  ipaddr 198.18.0.11\n}", "b.conf:2:1: expected a statement keyword (" + STATEMENTS
+                        + "), found '{'; a block's '{' goes at the end of its header's line (target 1 {)"),
+                broken("# a comment", "b.conf:1:1: unknown keyword '#'; expected one of " + STATEMENTS
+                        + "; comments start with //"),
                 broken("target 1 weight 0", "b.conf:1:17: target 1 weight: expected a number 1..65535, found '0'"),
                 broken("target 1 weight",
                         "b.conf:1:16: target 1 weight: expected a number 1..65535, found end of input"),
@@ -36,7 +44,7 @@ class BrokenSnippetsTest {
                 // 65533..65535 are core's: generic NAT keeps its mappings in the session table under them.
                 broken("server 65533", "b.conf:1:8: server id: expected a number 1..65532, found '65533'"),
                 broken("target 1\nserver 1 targets 1,65535", "b.conf:2:20: server 1 targets: expected target ids "
-                        + "1..65532 separated by commas, found '65535'"),
+                        + "1..65532 (or ranges such as 1-4) separated by commas, found '65535'"),
                 broken("interface 1 name eth0\nnetwork 1 { addr 198.18.0.0 mask 24 interface 1 nat outside }",
                         "b.conf:2:49: network 1 nat: an outside network needs a virt address (the source of translated connections)"),
                 broken("interface 1 name eth0\nnetwork 1 { addr 198.18.0.0 mask 24 virt 198.18.0.3 nat outside interface 1 }\n"
@@ -66,7 +74,20 @@ class BrokenSnippetsTest {
                         "b.conf:1:20: server 1 targets: target 2 is not defined"),
                 broken("target 1\nserver 1 targets 1,1", "b.conf:2:20: server 1 targets: target 1 is listed twice"),
                 broken("target 1\nserver 1 targets 1,,2", "b.conf:2:20: server 1 targets: expected target ids "
-                        + "1..65532 separated by commas, found ''"),
+                        + "1..65532 (or ranges such as 1-4) separated by commas, found an empty entry (lists are "
+                        + "written without spaces: 1,2)"),
+                // A user's "1, 2": the list ends at the comma, and the message says why.
+                broken("target 1\ntarget 2\nregister targets 1, 2", "b.conf:3:20: register targets: expected target "
+                        + "ids 1..65532 (or ranges such as 1-4) separated by commas, found nothing after the last ',' "
+                        + "(lists are written without spaces: 1,2)"),
+                broken("target 1\ntarget 2\nregister targets 2-1",
+                        "b.conf:3:18: register targets: the range 2-1 runs backwards; write 1-2"),
+                broken("target 1\ntarget 2\ntarget 3\nregister targets 1-3,2",
+                        "b.conf:4:22: register targets: target 2 is listed twice"),
+                broken("target 1\ntarget 3\nregister targets 1-3", "b.conf:3:18: register target 2: target 2 is not defined"),
+                broken("target 1\nserver 1 targets 1-2", "b.conf:2:18: server 1 targets: target 2 is not defined"),
+                broken("target 1\nserver 1 targets 1-x", "b.conf:2:18: server 1 targets: expected target ids "
+                        + "1..65532 (or ranges such as 1-4) separated by commas, found '1-x'"),
                 broken("target 1\ntarget 2\nserver 1 targets 1 backup 2,1",
                         "b.conf:3:29: server 1 backup: target 1 is already a primary target"),
                 broken("server 1 backup 7", "b.conf:1:17: server 1 backup: target 7 is not defined"),

@@ -131,6 +131,34 @@ class ConfigParserTest {
     }
 
     @Test
+    void aByteOrderMarkAndCrlfLineEndsFromAWindowsEditorAreNotText() {
+        assertEquals(ok("hostname LB1\nmodules arp,slb\ntarget 1 {\n\tipaddr 198.18.0.11\n}\n"),
+                ok("\uFEFFhostname LB1\r\nmodules arp,slb\r\ntarget 1 {\r\n\tipaddr 198.18.0.11\r\n}\r\n"));
+    }
+
+    @Test
+    void idListsTakeRangesAndSaveAsPlainLists() {
+        Configuration c = ok("""
+                target 1 ipaddr 198.18.0.11
+                target 2 ipaddr 198.18.0.12
+                target 3 ipaddr 198.18.0.13
+                target 7 ipaddr 198.18.0.17
+                server 1 { ipaddr 198.18.0.100 targets 1-2 backup 3,7 }
+                register targets 1-3,7
+                enable targets 2-3
+                register server 1
+                """);
+        assertEquals(List.of(1, 2), c.servers().get(1).targets());
+        assertEquals(ObjectState.REGISTERED, c.targets().get(1).state());
+        assertEquals(ObjectState.ENABLED, c.targets().get(2).state());
+        assertEquals(ObjectState.ENABLED, c.targets().get(3).state());
+        assertEquals(ObjectState.REGISTERED, c.targets().get(7).state());
+        String saved = ConfigWriter.save(c, "test");
+        assertTrue(saved.contains("register  targets 1,2,3,7") && saved.contains("enable    targets 2,3"), saved);
+        assertEquals(c, ok(saved), "the saved file (plain lists) gives it back");
+    }
+
+    @Test
     void settingsInBothFormsAndTheirDefaults() {
         Configuration c = ok("""
                 set ipforwarding 1

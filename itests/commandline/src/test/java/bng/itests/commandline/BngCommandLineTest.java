@@ -186,6 +186,13 @@ class BngCommandLineTest {
         assertTrue(r.out().contains("control:1:10:") || r.out().contains("control:1:"), r.out());
         assertTrue(r.out().contains("ipaddr 198.18.0.100"), "the block was applied: " + r.out());
         assertTrue(r.out().contains("module add NAME"), "help lists commands: " + r.out());
+        Run singular = bng("show server\nshow target\nshow session\n", "control", "8");
+        assertTrue(singular.out().contains("id  address       port  protocol")
+            && singular.out().contains("sessions, capacity") && !singular.out().contains("unknown topic"),
+            "the singular a user types shows the plural topic: " + singular.out());
+        Run vrrp = bng("show vrrp\n", "control", "8");
+        assertTrue(vrrp.out().contains("show vrrp: module vrrp is not running (modules line, or module add vrrp)"),
+            "a module's topic without the module says so: " + vrrp.out());
     }
 
     private static final String BALANCED = """
@@ -267,6 +274,33 @@ class BngCommandLineTest {
         assertTrue(r.err().contains(broken + ":3:"), r.err());
         assertFalse(Files.exists(runDir.resolve("bng.9.pid")), "nothing started");
         assertTrue(bng(null, "status", "9").exit() != 0);
+    }
+
+    @Test
+    void restartKeepsTheRunningFileAndATypoNeverStopsTheInstance() throws Exception {
+        Run start = start("14");
+        assertEquals(0, start.exit(), start.err());
+        String pid = Files.readString(runDir.resolve("bng.14.pid")).strip();
+
+        // An operator's edit with a typo: restart refuses before it stops anything.
+        Path broken = tmp.resolve("typo.conf");
+        Files.writeString(broken, CONFIG + "target 9 {\n          wieght 5\n}\n");
+        Run refused = bng(null, "-c", broken.toString(), "restart", "14");
+        assertEquals(1, refused.exit(), refused.out());
+        assertTrue(refused.err().contains(broken + ":") && refused.err().contains("wieght")
+            && refused.err().contains("BalanceNG: not restarted: instance 14 PID " + pid + " keeps running"), refused.err());
+        assertEquals(pid, Files.readString(runDir.resolve("bng.14.pid")).strip(), "still the same daemon");
+        assertEquals(0, bng(null, "status", "14").exit());
+
+        // Plain `bng restart 14` (no -c): the instance comes back with the file it was started with,
+        // not /etc/bng.14.conf (which does not exist here).
+        Run restart = bng(null, "restart", "14");
+        assertEquals(0, restart.exit(), restart.out() + restart.err());
+        assertTrue(restart.out().contains("BalanceNG: shutdown of instance 14 PID " + pid + " complete")
+            && restart.out().contains("BalanceNG: starting up instance 14 ..."), restart.out());
+        Run status = bng(null, "status", "14");
+        assertEquals(0, status.exit(), status.out());
+        assertTrue(status.out().contains("config:  " + config.toAbsolutePath()), status.out());
     }
 
     @Test

@@ -209,4 +209,45 @@ class SeedDsrTest {
         assertTrue(threads.contains("bng-port-1-eth") && threads.lines().filter(l -> l.startsWith("bng-port-1-")).count() == 2,
             "two port threads: " + threads);
     }
+
+    @Test
+    @Order(6)
+    void uploadsOfSeveralMegabytesPassTheVipWholeAndMergedSegmentsAreNamedInShowWarnings() throws Exception {
+        // A web farm's uploads: every byte of the request passes bng (only the replies go direct).
+        byte[] body = new byte[6 << 20];
+        new java.util.Random(42).nextBytes(body);
+        Path file = tmp.resolve("upload.bin");
+        Files.write(file, body);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
+        for (int c = 0; c < 3; c++) {
+            String client = SeedTopology.NET + "." + (20 + c);
+            Sh.Result r = Sh.run(40, Sh.in(net.router, "curl", "-s", "-D", "-", "-o", "/dev/null", "--max-time", "30",
+                "-w", "code=%{http_code}", "--interface", client, "-T", file.toString(),
+                "http://" + SeedTopology.VIP + "/up/c" + c));
+            assertTrue(r.exit() == 0 && r.out().contains("code=201"), "PUT of 6 MB from " + client + ": " + r.out() + log());
+            Matcher m = Pattern.compile("X-Served-By: (t[12])").matcher(r.out());
+            assertTrue(m.find(), r.out());
+            Path stored = net.dir.resolve(m.group(1) + "/up/c" + c);
+            String got = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(stored)));
+            assertEquals(sha, got, "the target stored the whole upload from " + client);
+        }
+        assertTrue(!control("show warnings\n").contains("MTU"), "no oversize frames behind a port without TSO");
+
+        // The same bridge port handing over merged segments (TSO on, as a veth in front of a
+        // container would): bng cannot forward them and says why instead of stalling in silence.
+        String port = "v" + net.bng;
+        Sh.must(Sh.in(net.sw, "ethtool", "-K", port, "tso", "on", "gso", "on"));
+        try {
+            Sh.run(10, Sh.in(net.router, "curl", "-s", "-o", "/dev/null", "--max-time", "3", "-T", file.toString(),
+                "http://" + SeedTopology.VIP + "/up/merged"));
+            String warnings = control("show warnings\n");
+            assertTrue(warnings.contains("frames longer than eth0's MTU were received and dropped")
+                && warnings.contains("ethtool -K PEER tso off gso off"), warnings);
+            assertTrue(Pattern.compile("WARNING bng.core.impl.PortWorker: port 1: \\d+ frames longer than eth0's MTU")
+                .matcher(log()).find(), "the log says it too (at 1, 2, 4, ... frames)" + log());
+        } finally {
+            Sh.must(Sh.in(net.sw, "ethtool", "-K", port, "tso", "off", "gso", "off"));
+        }
+    }
 }
