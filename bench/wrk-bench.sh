@@ -54,13 +54,13 @@ start_balancer() {   # start_balancer VARIANT: starts it and sets addr, the addr
   current=$1
   case $1 in
     direct) addr=$T1 ;;
-    bng-dsr) start_bng_conf examples/dsr.conf dsr && addr=$VIP ;;
+    bng-dsr) start_bng_conf examples/dsr.conf dsr "${BNG_OPTS:-}" && addr=$VIP ;;
     bng-nat)
       # the seed's DSR example turned into NAT with SNAT: targets without `dsr enable`, the server
       # proxies from the network's virt address
       sed -e '/dsr enable/d' -e 's/^\( *\)real 198.18.0.2$/&\n\1virt '"$PRX"'/' \
           -e 's/^\( *\)targets 1,2$/\1proxy enable\n\1prx '"$PRX"'\n&/' examples/dsr.conf > "$work/nat.conf"
-      start_bng_conf "$work/nat.conf" nat && addr=$VIP ;;
+      start_bng_conf "$work/nat.conf" nat "${BNG_OPTS:-}" && addr=$VIP ;;
     c-ring) start_cfwd && addr=$VIP ;;
     haproxy)
       in_ns lb ip addr add "$HAPROXY_IP/24" dev eth0

@@ -97,12 +97,24 @@ final class RingPort implements AccessPort {
         return layout;
     }
 
+    /** {@code -Dbng.ring.spinMicros}: how long the port thread polls an empty ring before sleeping in poll(2). */
+    static final long SPIN_NANOS = Long.getLong("bng.ring.spinMicros", 0) * 1000;
+
     @Override
     public int receive(Frame[] frames, int max, int timeoutMillis) throws IOException {
         if (failed) {
             throw new IOException(name + ": port failed");
         }
         int n = rx.take(frames, max);
+        if (n == 0 && timeoutMillis > 0 && SPIN_NANOS > 0) {
+            // Busy-poll a little before sleeping: a frame that arrives within SPIN_NANOS costs no
+            // wake-up (scheduler latency), at the price of that much CPU after every burst.
+            long until = System.nanoTime() + SPIN_NANOS;
+            do {
+                Thread.onSpinWait();
+                n = rx.take(frames, max);
+            } while (n == 0 && System.nanoTime() - until < 0);
+        }
         if (n == 0 && timeoutMillis > 0) {
             await(timeoutMillis);
             n = rx.take(frames, max);
