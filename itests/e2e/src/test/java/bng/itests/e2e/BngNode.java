@@ -17,28 +17,82 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One bng started with {@code bin/bng} inside a seed topology, as the robustness tests drive it:
- * the control prompt, its log, the bus counters of {@code show processors}, its resident size,
- * and a loop of client curls through the VIP.
+ * One bng started with {@code bin/bng} inside a seed topology (or a namespace of the test's own),
+ * as the end-to-end tests drive it: the control prompt, its log, the bus counters of
+ * {@code show processors}, its resident size, curls through the VIP from the router's client
+ * addresses; and the set-up every test class shares ({@link #requireRoot}, {@link #stop} for
+ * {@code @AfterAll}, with {@link SeedTopology#buildOrClose} for {@code @BeforeAll}).
  */
 final class BngNode implements AutoCloseable {
     final Path home;
+    /** The seed topology bng runs in, or null for a namespace of the test's own. */
     final SeedTopology net;
+    /** The namespace bng runs in. */
+    final String ns;
     final Path runDir;
     final Path conf;
+    /** More to show ahead of the log in failure messages (e.g. some {@code show} output), or null. */
+    java.util.function.Supplier<String> logExtra;
+    /** The node's name in the header of {@link #log()}. */
+    String label = "bng";
 
     BngNode(Path home, SeedTopology net, Path dir) {
-        this.home = home;
-        this.net = net;
-        this.runDir = dir.resolve("run");
-        this.conf = dir.resolve("bng.conf");
+        this(home, net, net.bng, dir.resolve("run"), dir.resolve("bng.conf"));
     }
 
+    /** bng in namespace {@code ns}, a namespace the test made itself. */
+    BngNode(Path home, String ns, Path dir) {
+        this(home, null, ns, dir.resolve("run"), dir.resolve("bng.conf"));
+    }
+
+    /** One of several nodes: bng in namespace {@code ns} with its own run directory and configuration file. */
+    BngNode(Path home, SeedTopology net, String ns, Path runDir, Path conf) {
+        this.home = home;
+        this.net = net;
+        this.ns = ns;
+        this.runDir = runDir;
+        this.conf = conf;
+    }
+
+    /** The checkout whose {@code bin/bng} the tests run (the {@code bng.home} property). */
+    static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
+
+    /** Fails the test class unless it runs as root (network namespaces). */
+    static void requireRoot() {
+        if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {
+            fail("the end-to-end suite needs root (network namespaces); run it as root or with BNG_E2E=0 bin/run-tests");
+        }
+    }
+
+    /** Stops {@code node} (if started), then removes {@code net} (if built), even when stopping fails. */
+    static void stop(BngNode node, SeedTopology net) {
+        try {
+            if (node != null) {
+                node.close();
+            }
+        } finally {
+            if (net != null) {
+                net.close();
+            }
+        }
+    }
+
+    /** Starts bng on {@code config}, then waits for both targets up. */
     void start(String config) throws IOException, InterruptedException {
-        Files.writeString(conf, config);
-        Sh.Result start = bng(null, "-c", conf.toString(), "start");
-        assertEquals(0, start.exit(), "bng start: " + start.out() + log());
+        launch(config);
         awaitTargetsUp();
+    }
+
+    /** Writes {@code config} and runs {@code bng start} on it; does not wait for the targets. */
+    void launch(String config) throws IOException {
+        Files.writeString(conf, config);
+        launch(conf);
+    }
+
+    /** Runs {@code bng start} on the configuration file {@code config}; does not wait for the targets. */
+    void launch(Path config) {
+        Sh.Result start = bng(null, "-c", config.toString(), "start");
+        assertEquals(0, start.exit(), "bng start: " + start.out() + log());
     }
 
     @Override
@@ -55,7 +109,7 @@ final class BngNode implements AutoCloseable {
 
     /** {@code bin/bng} run through {@code wrapper} (e.g. {@code setpriv --reuid ...}) inside bng's namespace. */
     Sh.Result bngAs(List<String> wrapper, String stdin, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", net.bng));
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         cmd.addAll(wrapper);
         cmd.addAll(List.of("env", "BNG_RUN_DIR=" + runDir));
         cmd.addAll(env);
@@ -72,23 +126,30 @@ final class BngNode implements AutoCloseable {
 
     String log() {
         try {
-            return "\n--- bng log:\n" + Files.readString(runDir.resolve("bng.0.log"));
-        } catch (IOException e) {
+            return (logExtra == null ? "" : logExtra.get()) + "\n--- " + label + " log:\n"
+                + Files.readString(runDir.resolve("bng.0.log"));
+        } catch (Exception | AssertionError e) {
             return "";
         }
     }
 
+    /** Health checks need a few intervals (tcpopen 80,3,10): waits up to 30 s for targets 1 and 2. */
     void awaitTargetsUp() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
+        awaitTargetsUp(2, 30);
+    }
+
+    /** Waits up to {@code seconds} for targets 1 to {@code count} (at most 9) all up in {@code show targets}. */
+    void awaitTargetsUp(int count, int seconds) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
         String targets = "";
         while (System.currentTimeMillis() < deadline) {
             targets = control("show targets\n");
-            if (targets.lines().filter(l -> l.matches("\\s*[12]\\s.*\\bup\\b.*")).count() == 2) {
+            if (targets.lines().filter(l -> l.matches("\\s*[1-" + count + "]\\s.*\\bup\\b.*")).count() == count) {
                 return;
             }
             Thread.sleep(500);
         }
-        fail("targets did not come up within 30 s:\n" + targets + log());
+        fail("targets did not come up within " + seconds + " s:\n" + targets + log());
     }
 
     /** The bus counters of {@code show processors}: received, handled, unhandled, malformed, failures, then by reason. */
@@ -146,8 +207,15 @@ final class BngNode implements AutoCloseable {
     }
 
     Sh.Result curlFrom(String client, int maxTime) {
-        return Sh.run(maxTime + 10, Sh.in(net.router, "curl", "-s", "--max-time", Integer.toString(maxTime),
-            "--interface", client, "http://" + SeedTopology.VIP + "/"));
+        return curlVip(maxTime + 10, client, "--max-time", Integer.toString(maxTime));
+    }
+
+    /** {@code curl -s OPTIONS --interface CLIENT http://VIP/} on the router, given {@code seconds} in all. */
+    Sh.Result curlVip(int seconds, String client, String... options) {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-s"));
+        cmd.addAll(List.of(options));
+        cmd.addAll(List.of("--interface", client, "http://" + SeedTopology.VIP + "/"));
+        return Sh.run(seconds, Sh.in(net.router, cmd.toArray(String[]::new)));
     }
 
     CurlLoop curls(int firstClient, int clients) {

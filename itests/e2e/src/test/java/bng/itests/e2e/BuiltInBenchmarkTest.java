@@ -2,11 +2,8 @@ package bng.itests.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * in BalanceNG's words ({@code module benchmark}).
  */
 class BuiltInBenchmarkTest {
-    private static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
+    private static final Path HOME = BngNode.HOME;
     private static final String TAG = Long.toString(ProcessHandle.current().pid() % 100000);
     private static final String NS = "bngbm" + TAG;
     private static final String IF1 = "bmA" + TAG;
@@ -32,7 +29,7 @@ class BuiltInBenchmarkTest {
 
     @TempDir
     static Path tmp;
-    static Path runDir;
+    static BngNode node;
     static boolean nsMade;
 
     static String config() {
@@ -56,9 +53,7 @@ class BuiltInBenchmarkTest {
 
     @BeforeAll
     static void up() throws Exception {
-        if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {
-            fail("the end-to-end suite needs root (network namespaces); run it as root or with BNG_E2E=0 bin/run-tests");
-        }
+        BngNode.requireRoot();
         Sh.run(10, "ip", "netns", "del", NS); // a leftover of a killed run with the same pid
         Sh.must("ip", "netns", "add", NS);
         nsMade = true;
@@ -69,18 +64,15 @@ class BuiltInBenchmarkTest {
             Sh.run(10, Sh.in(NS, "sysctl", "-qw", "net.ipv6.conf." + i + ".disable_ipv6=1"));
             Sh.must(Sh.in(NS, "ip", "link", "set", i, "up"));
         }
-        runDir = tmp.resolve("run");
-        Path conf = tmp.resolve("bng.conf");
-        Files.writeString(conf, config());
-        Sh.Result start = bng(null, "-c", conf.toString(), "start");
-        assertEquals(0, start.exit(), "bng start: " + start.out() + log());
+        node = new BngNode(HOME, NS, tmp);
+        node.launch(config());
     }
 
     @AfterAll
     static void down() {
         try {
-            if (runDir != null) {
-                bng(null, "stop");
+            if (node != null) {
+                node.close();
             }
         } finally {
             if (nsMade) {
@@ -89,25 +81,10 @@ class BuiltInBenchmarkTest {
         }
     }
 
-    static Sh.Result bng(String stdin, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", NS, "env", "BNG_RUN_DIR=" + runDir,
-            HOME.resolve("bin/bng").toString()));
-        cmd.addAll(List.of(args));
-        return Sh.run(90, stdin, cmd);
-    }
-
     static String control(String commands) {
-        Sh.Result r = bng(commands, "control");
-        assertEquals(0, r.exit(), r.out() + log());
+        Sh.Result r = node.bng(commands, "control");
+        assertEquals(0, r.exit(), r.out() + node.log());
         return r.out();
-    }
-
-    static String log() {
-        try {
-            return "\n--- bng log:\n" + Files.readString(runDir.resolve("bng.0.log"));
-        } catch (Exception e) {
-            return "";
-        }
     }
 
     static long value(String show, String label) {
@@ -139,7 +116,7 @@ class BuiltInBenchmarkTest {
             Thread.sleep(250);
         }
         System.out.println("benchmark 1 2 over a veth pair, access raw:\n" + done);
-        assertTrue(done.contains("  benchmark finished with the following results:\n"), done + log());
+        assertTrue(done.contains("  benchmark finished with the following results:\n"), done + node.log());
         long sent = value(done, "packets sent");
         long received = value(done, "packets received");
         assertTrue(sent > 1000, "a moderate rate still sends thousands in " + SECONDS + " s: " + done);
@@ -148,7 +125,7 @@ class BuiltInBenchmarkTest {
         assertTrue(value(done, "packets per second") > 0, done);
         assertEquals(value(done, "packets per second") * 1000, value(done, "bytes per second"), 1000, done);
         String interfaces = control("show interfaces\n");
-        assertTrue(log().contains("benchmark finished: interface 1 -> 2, sent " + sent), "one log line for the outcome:" + log());
+        assertTrue(node.log().contains("benchmark finished: interface 1 -> 2, sent " + sent), "one log line for the outcome:" + node.log());
 
         // the module leaves with its command and topic, and comes back in BalanceNG's words
         String removed = control("module remove benchmark\nshow benchmark\n");

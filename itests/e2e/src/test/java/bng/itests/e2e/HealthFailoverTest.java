@@ -28,8 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HealthFailoverTest {
-    private static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
-    private static final Path BNG = HOME.resolve("bin/bng");
+    private static final Path HOME = BngNode.HOME;
     /** docs/configuration.md: down after TIMEOUT (10 s) without success; the test allows one interval (3 s) more. */
     private static final long DOWN_WITHIN_MILLIS = 13_000;
     private static final Pattern SERVED_BY = Pattern.compile("served-by=(t[12])");
@@ -37,75 +36,35 @@ class HealthFailoverTest {
     @TempDir
     static Path tmp;
     static SeedTopology net;
-    static Path runDir;
+    static BngNode node;
     static Path alerts;
     /** Clients added to the router for "new clients" (the seed's .20-.31 are bound by then). */
     static int nextNewClient = 40;
 
     @BeforeAll
     static void up() throws Exception {
-        if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {
-            fail("the end-to-end suite needs root (network namespaces); run it as root or with BNG_E2E=0 bin/run-tests");
-        }
-        net = new SeedTopology(HOME, tmp, "hc");
-        try {
-            net.build();
-        } catch (Throwable t) {
-            net.close();
-            throw t;
-        }
-        runDir = tmp.resolve("run");
+        BngNode.requireRoot();
+        net = new SeedTopology(HOME, tmp, "hc").buildOrClose();
+        node = new BngNode(HOME, net, tmp);
         alerts = tmp.resolve("alerts.log");
         Path notify = tmp.resolve("notify.sh");
         Files.writeString(notify, "#!/bin/sh\necho \"$*\" >> " + alerts + "\n");
         notify.toFile().setExecutable(true);
-        Path conf = tmp.resolve("bng.conf");
         // The seed's configuration as it is, plus the notification hooks and a short drain.
-        Files.writeString(conf, SeedTopology.seedConfig(HOME) + "set draintimeout 5\n"
+        node.launch(SeedTopology.seedConfig(HOME) + "set draintimeout 5\n"
             + "target 1 { alert \"" + notify + " alert\" upalert \"" + notify + " upalert\" }\n");
-        Sh.Result start = bng(null, "-c", conf.toString(), "start");
-        assertEquals(0, start.exit(), "bng start: " + start.out() + log());
         awaitTarget(1, "up", 30_000);
         awaitTarget(2, "up", 30_000);
     }
 
     @AfterAll
     static void down() {
-        try {
-            if (runDir != null) {
-                bng(null, "stop");
-            }
-        } finally {
-            if (net != null) {
-                net.close();
-            }
-        }
-    }
-
-    static Sh.Result bng(String stdin, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", net.bng, "env", "BNG_RUN_DIR=" + runDir,
-            BNG.toString()));
-        cmd.addAll(List.of(args));
-        return Sh.run(90, stdin, cmd);
-    }
-
-    static String control(String commands) {
-        Sh.Result r = bng(commands, "control");
-        assertEquals(0, r.exit(), r.out());
-        return r.out();
-    }
-
-    static String log() {
-        try {
-            return "\n--- bng log:\n" + Files.readString(runDir.resolve("bng.0.log"));
-        } catch (Exception e) {
-            return "";
-        }
+        BngNode.stop(node, net);
     }
 
     /** Target {@code id}'s row of {@code show targets}. */
     static String row(int id) {
-        String out = control("show targets\n");
+        String out = node.control("show targets\n");
         return out.lines().filter(l -> l.matches("\\s*" + id + "\\s+198\\.18\\.0\\..*")).findFirst().orElse(out);
     }
 
@@ -125,14 +84,13 @@ class HealthFailoverTest {
             }
             Thread.sleep(200);
         }
-        fail("target " + id + " not " + state + " within " + millis + " ms: " + row + log());
+        fail("target " + id + " not " + state + " within " + millis + " ms: " + row + node.log());
         return row;
     }
 
     /** One curl from {@code client}; the target that served it, or null when it failed. */
     static String curl(String client) {
-        Sh.Result r = Sh.run(10, Sh.in(net.router, "curl", "-s", "--connect-timeout", "1", "--max-time", "2",
-            "--interface", client, "http://" + SeedTopology.VIP + "/"));
+        Sh.Result r = node.curlVip(10, client, "--connect-timeout", "1", "--max-time", "2");
         Matcher m = SERVED_BY.matcher(r.out());
         return r.exit() == 0 && m.find() ? m.group(1) : null;
     }
@@ -261,14 +219,14 @@ class HealthFailoverTest {
             t = curl(bound);
         }
         assertEquals("t1", t);
-        control("disable target 1\n");
+        node.control("disable target 1\n");
         String row = row(1);
         assertEquals("draining", state(row), "sessions of t1 continue: " + row);
         assertTrue(row.contains("removed in"), row);
         // No new session for t1: neither a new client nor a new connection of a client bound to it.
         assertEquals(Map.of("t2", 3), spread(List.of(newClient(), bound, newClient())));
         awaitTarget(1, "disabled", 30_000); // draintimeout 5 s, then the next sweep (≤ 10 s)
-        control("enable target 1\n");
+        node.control("enable target 1\n");
         awaitTarget(1, "up", 15_000);
         List<String> fresh = new ArrayList<>();
         for (int i = 0; i < 4; i++) {

@@ -11,7 +11,6 @@ import static bng.itests.e2e.Craft.UDP;
 import static bng.itests.e2e.Craft.VRRP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostilePacketsTest {
-    private static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
+    private static final Path HOME = BngNode.HOME;
     static final int SESSIONS = 1000;
     static final int SYNC_TIMEOUT = 10;
     static final long ROUTER_MAC = Craft.mac(1);
@@ -56,21 +55,15 @@ class HostilePacketsTest {
 
     @BeforeAll
     static void up() throws Exception {
-        if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {
-            fail("the end-to-end suite needs root (network namespaces)");
-        }
+        BngNode.requireRoot();
         net = new SeedTopology(HOME, tmp, "hp");
-        try {
-            net.build();
+        net.buildOrClose(() -> {
             // jumbo frames must reach bng: the router's and bng's legs (not the targets') carry 9000
             for (String[] l : List.of(new String[] {net.router, "eth0"}, new String[] {net.bng, "eth0"},
                     new String[] {net.sw, "v" + net.router}, new String[] {net.sw, "v" + net.bng})) {
                 Sh.must(Sh.in(l[0], "ip", "link", "set", l[1], "mtu", "9000"));
             }
-        } catch (Throwable t) {
-            net.close();
-            throw t;
-        }
+        });
         node = new BngNode(HOME, net, tmp);
         node.start(SeedTopology.seedConfig(HOME)
             + "set {\n  sessions " + SESSIONS + "\n  synctimeout " + SYNC_TIMEOUT + "\n}\n");
@@ -78,23 +71,7 @@ class HostilePacketsTest {
 
     @AfterAll
     static void down() {
-        try {
-            if (node != null) {
-                node.close();
-            }
-        } finally {
-            if (net != null) {
-                net.close();
-            }
-        }
-    }
-
-    static String control(String commands) {
-        return node.control(commands);
-    }
-
-    static String log() {
-        return node.log();
+        BngNode.stop(node, net);
     }
 
     static Map<String, Long> busCounters() {
@@ -300,11 +277,11 @@ class HostilePacketsTest {
             .append(delta(before, after, "handled")).append(", unhandled ").append(delta(before, after, "unhandled"))
             .append(", malformed ").append(delta(before, after, "malformed")).append(", failures ")
             .append(delta(before, after, "failures")).append('\n');
-        report.append(control("show interfaces\nshow slb\n"));
+        report.append(node.control("show interfaces\nshow slb\n"));
         System.out.println(report);
         Files.writeString(HOME.resolve("itests/e2e/target/hostile-corpus.txt"), report);
 
-        assertTrue(curls.failures.isEmpty(), "every curl succeeds: " + curls.failures + log());
+        assertTrue(curls.failures.isEmpty(), "every curl succeeds: " + curls.failures + node.log());
         assertTrue(curls.ok.get() > 0, "curls ran");
         assertEquals(0, after.get("failures"), "no processor failed");
         for (var e : expected.entrySet()) {
@@ -313,7 +290,7 @@ class HostilePacketsTest {
         assertEquals(bad.size() * (long) repeat, delta(before, after, "malformed"), "only the corpus is malformed");
         assertEquals(0, capturedFrames(atTargets), "no bad frame reaches a target:\n" + Files.readString(atTargets));
         assertEquals(0, capturedFrames(atRouter), "nothing answers the bad source:\n" + Files.readString(atRouter));
-        String arp = control("show arp\n");
+        String arp = node.control("show arp\n");
         assertTrue(!arp.contains("198.19.9.9"), "an off-link sender is not learnt:\n" + arp);
     }
 
@@ -321,7 +298,7 @@ class HostilePacketsTest {
 
     /** "N sessions, capacity C, refused R" of {@code show sessions}. */
     static long[] sessions() {
-        String out = control("show sessions server 2\n" + "show sessions client 198.18.0.250\n");
+        String out = node.control("show sessions server 2\n" + "show sessions client 198.18.0.250\n");
         Matcher m = Pattern.compile("(\\d+) sessions, capacity (\\d+), refused (\\d+)").matcher(out);
         assertTrue(m.find(), out);
         return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))};
@@ -358,7 +335,7 @@ class HostilePacketsTest {
         long[] full = sessions();
         long rssAfter = node.rssKb();
         Sh.Result whileFull = node.curlFrom(fresh, 2);
-        String slb = control("show slb\nshow interfaces\n");
+        String slb = node.control("show slb\nshow interfaces\n");
         Sh.Result big = download.get(90, java.util.concurrent.TimeUnit.SECONDS);
         long served = big.out().lines().filter(l -> l.startsWith("served-by=")).count();
         long connects = 0;
@@ -422,7 +399,7 @@ class HostilePacketsTest {
         long rssBefore = node.rssKb();
         RawSender.send(net.router, "eth0", tmp, "arpflood", flood, 1);
         Thread.sleep(1000);
-        String arp = control("show arp\n");
+        String arp = node.control("show arp\n");
         long rows = arp.lines().filter(l -> l.matches("\\d+\\.\\d+\\.\\d+\\.\\d+\\s.*")).count();
         long offLink = arp.lines().filter(l -> l.startsWith("198.19.")).count();
         long rssAfter = node.rssKb();

@@ -2,7 +2,6 @@ package bng.itests.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HotSwapTest {
-    private static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
+    private static final Path HOME = BngNode.HOME;
 
     @TempDir
     static Path tmp;
@@ -50,16 +49,8 @@ class HotSwapTest {
 
     @BeforeAll
     static void up() throws Exception {
-        if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {
-            fail("the end-to-end suite needs root (network namespaces)");
-        }
-        net = new SeedTopology(HOME, tmp, "hs");
-        try {
-            net.build();
-        } catch (Throwable t) {
-            net.close();
-            throw t;
-        }
+        BngNode.requireRoot();
+        net = new SeedTopology(HOME, tmp, "hs").buildOrClose();
         node = new BngNode(HOME, net, tmp);
         node.start(SeedTopology.seedConfig(HOME));
     }
@@ -68,13 +59,8 @@ class HotSwapTest {
     static void down() throws Exception {
         try {
             Files.writeString(HOME.resolve("itests/e2e/target/hotswap.txt"), String.join("\n", report) + "\n");
-            if (node != null) {
-                node.close();
-            }
         } finally {
-            if (net != null) {
-                net.close();
-            }
+            BngNode.stop(node, net);
         }
     }
 

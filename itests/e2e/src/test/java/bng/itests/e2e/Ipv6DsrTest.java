@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -27,64 +25,29 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class Ipv6DsrTest {
-    private static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
-    private static final Path BNG = HOME.resolve("bin/bng");
-    private static final Path SEED_NET = HOME.resolve("bin/seed-net");
+    private static final Path HOME = BngNode.HOME;
     static final String VIP6 = "2001:db8::100";
     static final int CLIENTS = 12;
     static final String PREFIX = "bnge6" + (ProcessHandle.current().pid() % 10000);
 
     @TempDir
     static Path tmp;
-    static Path runDir;
-    static boolean built;
+    static SeedTopology net;
+    static BngNode node;
 
     @BeforeAll
     static void up() throws Exception {
-        if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {
-            fail("the end-to-end suite needs root (network namespaces); run it as root or with BNG_E2E=0 bin/run-tests");
-        }
-        built = true; // from here on, @AfterAll removes whatever seed-net made, even half of it
-        Sh.must("env", "SEED_IPV6=1", "SEED_CLIENTS=" + CLIENTS, SEED_NET.toString(), "up", PREFIX,
-            tmp.resolve("www").toString());
-        runDir = tmp.resolve("run");
-        Sh.Result start = bng(null, "-c", HOME.resolve("examples/dsr6.conf").toString(), "start");
-        assertEquals(0, start.exit(), "bng start: " + start.out() + log());
+        BngNode.requireRoot();
+        net = new SeedTopology(HOME, tmp.resolve("www"), PREFIX, (String) null).ipv6("1").with("SEED_CLIENTS=" + CLIENTS)
+            .buildOrClose();
+        node = new BngNode(HOME, net, tmp);
+        node.launch(HOME.resolve("examples/dsr6.conf"));
         awaitTargets("up", "up", 30);
     }
 
     @AfterAll
     static void down() {
-        try {
-            if (runDir != null) {
-                bng(null, "stop");
-            }
-        } finally {
-            if (built) {
-                Sh.run(60, SEED_NET.toString(), "down", PREFIX);
-            }
-        }
-    }
-
-    static Sh.Result bng(String stdin, String... args) {
-        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", PREFIX + "lb", "env",
-            "BNG_RUN_DIR=" + runDir, BNG.toString()));
-        cmd.addAll(List.of(args));
-        return Sh.run(90, stdin, cmd);
-    }
-
-    static String control(String commands) {
-        Sh.Result r = bng(commands, "control");
-        assertEquals(0, r.exit(), r.out());
-        return r.out();
-    }
-
-    static String log() {
-        try {
-            return "\n--- bng log:\n" + Files.readString(runDir.resolve("bng.0.log"));
-        } catch (Exception e) {
-            return "";
-        }
+        BngNode.stop(node, net);
     }
 
     /** Waits until {@code show targets} has target 1 and 2 in the given states. */
@@ -92,14 +55,14 @@ class Ipv6DsrTest {
         long deadline = System.currentTimeMillis() + seconds * 1000L;
         String targets = "";
         while (System.currentTimeMillis() < deadline) {
-            targets = control("show targets\n");
+            targets = node.control("show targets\n");
             if (state(targets, 1).equals(t1) && state(targets, 2).equals(t2)) {
                 return targets;
             }
             Thread.sleep(500);
         }
         fail("targets did not become " + t1 + "/" + t2 + " within " + seconds + " s:\n" + targets
-            + control("show hc\nshow arp\nshow nd\n") + log());
+            + node.control("show hc\nshow arp\nshow nd\n") + node.log());
         return targets;
     }
 
@@ -112,7 +75,7 @@ class Ipv6DsrTest {
     static String curl(String client) {
         Sh.Result r = Sh.run(20, Sh.in(PREFIX + "rt", "curl", "-6", "-s", "--max-time", "5", "--interface", client,
             "http://[" + VIP6 + "]/"));
-        assertEquals(0, r.exit(), "curl from " + client + ": " + r.out() + log());
+        assertEquals(0, r.exit(), "curl from " + client + ": " + r.out() + node.log());
         Matcher m = Pattern.compile("served-by=(t[12])").matcher(r.out());
         assertTrue(m.find(), r.out());
         return m.group(1);
@@ -122,11 +85,11 @@ class Ipv6DsrTest {
     @Order(1)
     void theRouterPingsTheVipAndBngAnswersWithItsOwnMac() {
         Sh.Result r = Sh.run(20, Sh.in(PREFIX + "rt", "ping", "-6", "-c", "5", "-i", "0.2", "-W", "2", VIP6));
-        assertEquals(0, r.exit(), r.out() + log());
+        assertEquals(0, r.exit(), r.out() + node.log());
         String neigh = Sh.must(Sh.in(PREFIX + "rt", "ip", "-6", "neigh", "show", VIP6));
         assertTrue(neigh.contains("02:00:00:00:00:02"), "the VIP resolves to bng's MAC (the targets stay silent): "
             + neigh);
-        String nd = control("show nd\n");
+        String nd = node.control("show nd\n");
         assertTrue(nd.matches("(?s).*solicitations answered\\s+[1-9].*"), nd);
     }
 
@@ -140,7 +103,7 @@ class Ipv6DsrTest {
             }
         }
         assertEquals(2, servedBy.size(), "both targets serve: " + servedBy);
-        String slb6 = control("show slb6\n");
+        String slb6 = node.control("show slb6\n");
         assertTrue(slb6.matches("(?s).*new-sessions\\s+[1-9].*"), slb6);
     }
 
@@ -167,8 +130,8 @@ class Ipv6DsrTest {
             Sh.must("ip", "-n", far, "-6", "route", "add", "default", "via", "2001:db8:2::1");
             Sh.Result r = Sh.run(30, Sh.in(far, "curl", "-6", "-s", "-o", "/dev/null", "-w", "%{size_download}",
                 "--max-time", "15", "-r", "0-299999", "http://[" + VIP6 + "]/big"));
-            String slb6 = control("show slb6\n");
-            assertEquals(0, r.exit(), "the download stalled: " + r.out() + "\n" + slb6 + log());
+            String slb6 = node.control("show slb6\n");
+            assertEquals(0, r.exit(), "the download stalled: " + r.out() + "\n" + slb6 + node.log());
             assertEquals("300000", r.out().strip());
             assertTrue(slb6.matches("(?s).*icmp-to-target\\s+[1-9].*"), "a packet too big went to the target: " + slb6);
         } finally {

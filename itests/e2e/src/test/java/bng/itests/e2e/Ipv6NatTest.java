@@ -2,7 +2,6 @@ package bng.itests.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class Ipv6NatTest {
-    private static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
+    private static final Path HOME = BngNode.HOME;
     static final String VIP6 = "2001:db8::100";
     static final String PROXY_VIP6 = "2001:db8::101";
     static final String PRX6 = "2001:db8:1::254";
@@ -51,31 +50,15 @@ class Ipv6NatTest {
 
     @BeforeAll
     static void up() throws Exception {
-        if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {
-            fail("the end-to-end suite needs root (network namespaces); run it as root or with BNG_E2E=0 bin/run-tests");
-        }
-        net = new SeedTopology(HOME, tmp, "n6").ipv6("nat");
-        try {
-            net.build();
-        } catch (Throwable t) {
-            net.close();
-            throw t;
-        }
+        BngNode.requireRoot();
+        net = new SeedTopology(HOME, tmp, "n6").ipv6("nat").buildOrClose();
         bng = new BngNode(HOME, net, tmp);
         bng.start(Files.readString(HOME.resolve("examples/nat6.conf")) + PROXY_SERVER);
     }
 
     @AfterAll
     static void down() {
-        try {
-            if (bng != null) {
-                bng.close();
-            }
-        } finally {
-            if (net != null) {
-                net.close();
-            }
-        }
+        BngNode.stop(bng, net);
     }
 
     /** curl -6 to the VIP from a client address; the response's "served-by=tN from=ADDRESS". */

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KeepalivedInteropTest {
-    private static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
+    private static final Path HOME = BngNode.HOME;
     static final String BNG_ADDR = SeedTopology.NET + ".2";
     static final String KA_ADDR = SeedTopology.NET + ".3";
     static final String VIRT = SeedTopology.NET + ".5";
@@ -65,9 +65,7 @@ class KeepalivedInteropTest {
 
     @BeforeAll
     static void up() throws Exception {
-        if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {
-            fail("the end-to-end suite needs root (network namespaces); run it as root or with BNG_E2E=0 bin/run-tests");
-        }
+        BngNode.requireRoot();
         if (!Sh.run(5, "sh", "-c", "command -v keepalived").ok()) {
             fail("keepalived is needed (apt-get install keepalived; .ci/run installs it)");
         }

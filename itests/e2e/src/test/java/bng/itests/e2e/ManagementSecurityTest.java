@@ -2,7 +2,6 @@ package bng.itests.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -30,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ManagementSecurityTest {
-    private static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
+    private static final Path HOME = BngNode.HOME;
     /** A group every Debian system has and nobody here belongs to. */
     static final String GROUP = "adm";
     static final int GROUP_ID = 4;
@@ -47,18 +46,10 @@ class ManagementSecurityTest {
 
     @BeforeAll
     static void up() throws Exception {
-        if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {
-            fail("the end-to-end suite needs root (network namespaces)");
-        }
+        BngNode.requireRoot();
         // other users may pass through the test's directory to the run directory (as through /run)
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx--x--x"));
-        net = new SeedTopology(HOME, tmp, "ms");
-        try {
-            net.build();
-        } catch (Throwable t) {
-            net.close();
-            throw t;
-        }
+        net = new SeedTopology(HOME, tmp, "ms").buildOrClose();
         node = new BngNode(HOME, net, tmp);
         node.env.addAll(List.of("BNG_CONTROL_GROUP=" + GROUP, "BNG_PROBE=" + PROBE, "BNG_JAVA_OPTS=-Dbng.probe=" + PROBE));
         node.start(SeedTopology.seedConfig(HOME));
@@ -68,13 +59,8 @@ class ManagementSecurityTest {
     static void down() throws Exception {
         try {
             Files.writeString(HOME.resolve("itests/e2e/target/security.txt"), String.join("\n", report) + "\n");
-            if (node != null) {
-                node.close();
-            }
         } finally {
-            if (net != null) {
-                net.close();
-            }
+            BngNode.stop(node, net);
         }
     }
 

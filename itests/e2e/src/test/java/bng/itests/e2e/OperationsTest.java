@@ -26,49 +26,28 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperationsTest {
-    private static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
-    private static final Path BNG = HOME.resolve("bin/bng");
+    private static final Path HOME = BngNode.HOME;
     private static final int PORT = 9300;
 
     @TempDir
     static Path tmp;
     static SeedTopology net;
-    static Path runDir;
+    static BngNode node;
 
     @BeforeAll
     static void up() throws Exception {
-        if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {
-            fail("the end-to-end suite needs root (network namespaces); run it as root or with BNG_E2E=0 bin/run-tests");
-        }
+        BngNode.requireRoot();
         if (Sh.run(5, "sh", "-c", "command -v chromium").exit() != 0) {
             fail("chromium is missing: apt-get install chromium (.ci/run installs it)");
         }
-        net = new SeedTopology(HOME, tmp, "bngm" + ProcessHandle.current().pid() % 10000, null);
-        try {
-            net.build();
-        } catch (Throwable t) {
-            net.close();
-            throw t;
-        }
-        runDir = tmp.resolve("run");
-        Path conf = tmp.resolve("bng.conf");
-        Files.writeString(conf, SeedTopology.seedConfig(HOME) + "set metricsport " + PORT + "\n");
-        Sh.Result start = bng(null, "-c", conf.toString(), "start");
-        assertEquals(0, start.exit(), "bng start: " + start.out() + log());
-        awaitTargetsUp();
+        net = new SeedTopology(HOME, tmp, "bngm" + ProcessHandle.current().pid() % 10000, null).buildOrClose();
+        node = new BngNode(HOME, net, tmp);
+        node.start(SeedTopology.seedConfig(HOME) + "set metricsport " + PORT + "\n");
     }
 
     @AfterAll
     static void down() {
-        try {
-            if (runDir != null) {
-                bng(null, "stop");
-            }
-        } finally {
-            if (net != null) {
-                net.close();
-            }
-        }
+        BngNode.stop(node, net);
     }
 
     /** 5 clients in turn, one request each 0.1 s, until destroyed (bounded by timeout). */
@@ -101,7 +80,7 @@ class OperationsTest {
             traffic.destroy();
             traffic.waitFor();
         }
-        assertEquals(0, r.exit(), r.out() + log());
+        assertEquals(0, r.exit(), r.out() + node.log());
         System.out.println(r.out());
         String first = sample(r.out(), 1);
         String second = sample(r.out(), 2);
@@ -179,14 +158,14 @@ class OperationsTest {
     @Order(3)
     void dumpOfEth0HoldsTheClientsFramesAndLeavesTheBusWhenStopped() throws Exception {
         Path base = tmp.resolve("dumps/eth0");
-        Sh.Result idle = bng("show processors\n", "control");
+        Sh.Result idle = node.bng("show processors\n", "control");
         assertFalse(idle.out().contains("dump."), "no dump, no processor: " + idle.out());
-        Sh.Result start = bng("dump start eth0 " + base + " size 1 files 3\n", "control");
+        Sh.Result start = node.bng("dump start eth0 " + base + " size 1 files 3\n", "control");
         assertTrue(start.out().contains("dumping interface 1 (eth0)"), start.out());
         // The bus binds a new processor on its own thread (PacketBusManager): it joins within moments.
         String processors = "";
         for (long until = System.nanoTime() + 5_000_000_000L; System.nanoTime() < until; Thread.sleep(100)) {
-            processors = bng("show processors\n", "control").out();
+            processors = node.bng("show processors\n", "control").out();
             if (processors.contains("dump.port1")) {
                 break;
             }
@@ -199,7 +178,7 @@ class OperationsTest {
             traffic.destroy();
             traffic.waitFor();
         }
-        Sh.Result stop = bng("dump stop\nshow processors\n", "control");
+        Sh.Result stop = node.bng("dump stop\nshow processors\n", "control");
         Matcher frames = Pattern.compile("dump of interface 1 stopped: (\\d+) frames, (\\d+) dropped").matcher(stop.out());
         assertTrue(frames.find(), stop.out());
         assertTrue(Long.parseLong(frames.group(1)) > 20, stop.out());
@@ -225,32 +204,4 @@ class OperationsTest {
             .orElseThrow(() -> new AssertionError("no sample " + n + ":\n" + out));
     }
 
-    static Sh.Result bng(String stdin, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", net.bng, "env", "BNG_RUN_DIR=" + runDir,
-            BNG.toString()));
-        cmd.addAll(List.of(args));
-        return Sh.run(90, stdin, cmd);
-    }
-
-    static String log() {
-        try {
-            return "\n--- bng log:\n" + Files.readString(runDir.resolve("bng.0.log"));
-        } catch (Exception e) {
-            return "";
-        }
-    }
-
-    static void awaitTargetsUp() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        String targets = "";
-        while (System.currentTimeMillis() < deadline) {
-            Sh.Result r = bng("show targets\n", "control");
-            targets = r.out();
-            if (targets.lines().filter(l -> l.matches("\\s*[12]\\s.*\\bup\\b.*")).count() == 2) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        fail("targets did not come up within 30 s:\n" + targets + log());
-    }
 }

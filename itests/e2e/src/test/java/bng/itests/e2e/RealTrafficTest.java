@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RealTrafficTest {
-    static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
+    static final Path HOME = BngNode.HOME;
     static final int SIZE = 20 << 20;
     static final int MTU = 1280;
     static final int QUERIES = 48;
@@ -72,9 +72,7 @@ abstract class RealTrafficTest {
 
     @BeforeAll
     void up() throws Exception {
-        if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {
-            fail("the end-to-end suite needs root (network namespaces); run it as root or with BNG_E2E=0 bin/run-tests");
-        }
+        BngNode.requireRoot();
         net = new SeedTopology(HOME, tmp, "bngr" + tag() + (ProcessHandle.current().pid() % 10000), mode())
             .with("SEED_MTU=" + MTU);
         net.ipv6(ipv6());
@@ -91,7 +89,8 @@ abstract class RealTrafficTest {
             }
             bng = new BngNode(HOME, net, tmp);
             bng.start(config());
-            awaitAllTargetsUp();
+            // the web targets (1, 2), the DNS targets (3, 4) and any more the subclass has
+            bng.awaitTargetsUp(targets(), 30);
         } catch (Throwable t) {
             down();
             throw t;
@@ -136,20 +135,6 @@ abstract class RealTrafficTest {
         Process p = dns.remove(t);
         p.destroy();
         p.waitFor();
-    }
-
-    /** The web targets (1, 2), the DNS targets (3, 4) and any more the subclass has. */
-    void awaitAllTargetsUp() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        String targets = "";
-        while (System.currentTimeMillis() < deadline) {
-            targets = bng.control("show targets\n");
-            if (targets.lines().filter(l -> l.matches("\\s*\\d+\\s.*\\bup\\b.*")).count() == targets()) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        fail("targets did not come up within 30 s:\n" + targets + bng.log());
     }
 
     long slbCounter(String name) {

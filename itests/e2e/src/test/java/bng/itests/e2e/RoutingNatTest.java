@@ -2,7 +2,6 @@ package bng.itests.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RoutingNatTest {
-    private static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
-    private static final Path BNG = HOME.resolve("bin/bng");
+    private static final Path HOME = BngNode.HOME;
     static final String NAT_VIP = "198.18.0.100";
     static final String SNAT_VIP = "198.18.0.101";
     static final String PRX = "198.18.1.254";
@@ -156,74 +154,21 @@ class RoutingNatTest {
     @TempDir
     static Path tmp;
     static SeedTopology net;
-    static Path runDir;
+    static BngNode node;
 
     @BeforeAll
     static void up() throws Exception {
-        if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {
-            fail("the end-to-end suite needs root (network namespaces); run it as root or with BNG_E2E=0 bin/run-tests");
-        }
-        net = new SeedTopology(HOME, tmp, "bngn" + (ProcessHandle.current().pid() % 10000), "e1");
-        try {
-            net.build();
-        } catch (Throwable t) {
-            net.close();
-            throw t;
-        }
-        runDir = tmp.resolve("run");
-        Path conf = tmp.resolve("bng.conf");
-        Files.writeString(conf, CONFIG);
-        Sh.Result start = bng(null, "-c", conf.toString(), "start");
-        assertEquals(0, start.exit(), "bng start: " + start.out() + log());
-        awaitTargetsUp();
+        BngNode.requireRoot();
+        net = new SeedTopology(HOME, tmp, "bngn" + (ProcessHandle.current().pid() % 10000), "e1").buildOrClose();
+        node = new BngNode(HOME, net, tmp);
+        node.logExtra = () -> "\n--- show slb / rt / nat:\n" + node.control("show slb\nshow rt\nshow nat\nshow arp\n");
+        node.launch(CONFIG);
+        node.awaitTargetsUp(4, 40);
     }
 
     @AfterAll
     static void down() {
-        try {
-            if (runDir != null) {
-                bng(null, "stop");
-            }
-        } finally {
-            if (net != null) {
-                net.close();
-            }
-        }
-    }
-
-    static Sh.Result bng(String stdin, String... args) {
-        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", net.bng, "env", "BNG_RUN_DIR=" + runDir,
-            BNG.toString()));
-        cmd.addAll(List.of(args));
-        return Sh.run(90, stdin, cmd);
-    }
-
-    static String control(String commands) {
-        Sh.Result r = bng(commands, "control");
-        assertEquals(0, r.exit(), r.out());
-        return r.out();
-    }
-
-    static String log() {
-        try {
-            return "\n--- show slb / rt / nat:\n" + control("show slb\nshow rt\nshow nat\nshow arp\n") + "\n--- bng log:\n"
-                + Files.readString(runDir.resolve("bng.0.log"));
-        } catch (Throwable e) {
-            return "";
-        }
-    }
-
-    static void awaitTargetsUp() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 40_000;
-        String targets = "";
-        while (System.currentTimeMillis() < deadline) {
-            targets = control("show targets\n");
-            if (targets.lines().filter(l -> l.matches("\\s*[1234]\\s.*\\bup\\b.*")).count() == 4) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        fail("targets did not come up within 40 s:\n" + targets + log());
+        BngNode.stop(node, net);
     }
 
     /** curl from every client to {@code vip}; returns served-by → count, checking each "from=" with {@code seenAs}. */
@@ -233,7 +178,7 @@ class RoutingNatTest {
             String client = CLIENTS + "." + (20 + c);
             Sh.Result r = Sh.run(30, Sh.in(net.router, "curl", "-s", "--max-time", "10", "--interface", client,
                 "http://" + vip + "/"));
-            assertEquals(0, r.exit(), "curl from " + client + " to " + vip + ": " + r.out() + log());
+            assertEquals(0, r.exit(), "curl from " + client + " to " + vip + ": " + r.out() + node.log());
             Matcher m = Pattern.compile("served-by=(t[12]) from=(\\S+)").matcher(r.out());
             assertTrue(m.find(), r.out());
             assertEquals(seenAs.apply(client), m.group(2), "the address the target saw");
@@ -247,7 +192,7 @@ class RoutingNatTest {
     void targetsPingTheirGatewayBngsVirt() {
         for (String t : List.of(net.t1, net.t2)) {
             Sh.Result r = Sh.run(20, Sh.in(t, "ping", "-c", "3", "-i", "0.2", "-W", "2", PRX));
-            assertEquals(0, r.exit(), t + ": " + r.out() + log());
+            assertEquals(0, r.exit(), t + ": " + r.out() + node.log());
         }
     }
 
@@ -269,11 +214,11 @@ class RoutingNatTest {
     @Order(4)
     void rtRoutesBetweenTheNetworksAndAnswersTtlExpiry() {
         Sh.Result r = Sh.run(20, Sh.in(net.t1, "ping", "-c", "3", "-i", "0.3", "-W", "2", ROUTER));
-        assertEquals(0, r.exit(), "t1 → router through bng: " + r.out() + log());
+        assertEquals(0, r.exit(), "t1 → router through bng: " + r.out() + node.log());
         Sh.Result ttl = Sh.run(20, Sh.in(net.t1, "ping", "-c", "1", "-t", "1", "-W", "2", ROUTER));
         assertTrue(ttl.out().contains("From 198.18.1.253") && ttl.out().contains("Time to live exceeded"),
             "ICMP time exceeded from the target network's real: " + ttl.out());
-        String rt = control("show rt\n");
+        String rt = node.control("show rt\n");
         assertTrue(rt.lines().anyMatch(l -> l.matches("forwarded\\s+[1-9]\\d*")), rt);
     }
 
@@ -295,16 +240,16 @@ class RoutingNatTest {
             assertTrue(Files.readString(out).contains("ready"), "peer server: " + Files.readString(out));
             for (String t : List.of(net.t1, net.t2)) {
                 Sh.Result r = Sh.run(20, Sh.in(t, "curl", "-s", "--max-time", "5", "http://" + peer + ":8080/"));
-                assertEquals(0, r.exit(), t + " curl to " + peer + ": " + r.out() + log());
+                assertEquals(0, r.exit(), t + " curl to " + peer + ": " + r.out() + node.log());
                 assertEquals("from=" + OUTSIDE_VIRT, r.out().strip(), t + ": the client side sees bng's outside virt");
             }
             Sh.Result udp = Sh.run(20, Sh.in(net.t1, "python3", "-c", UDP_CLIENT, peer));
-            assertEquals("from=" + OUTSIDE_VIRT, udp.out().strip(), "UDP through nat: " + udp.out() + log());
+            assertEquals("from=" + OUTSIDE_VIRT, udp.out().strip(), "UDP through nat: " + udp.out() + node.log());
         } finally {
             server.destroy();
             server.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
         }
-        String nat = control("show nat\n");
+        String nat = node.control("show nat\n");
         System.out.println("show nat after the targets' connections:\n" + nat);
         assertTrue(nat.lines().anyMatch(l -> l.matches("tcp\\s+\\d+ active, ([2-9]|\\d\\d+) created.*")), nat);
         assertTrue(nat.lines().anyMatch(l -> l.matches("udp\\s+1 active, 1 created.*")), nat);

@@ -31,8 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScaleOutBgpTest {
-    private static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
-    private static final Path BNG = HOME.resolve("bin/bng");
+    private static final Path HOME = BngNode.HOME;
     private static final String NET = "198.18.0";
     private static final String VIP = "198.18.1.100";
     private static final int NODES = 3;
@@ -43,17 +42,21 @@ class ScaleOutBgpTest {
     static Path tmp;
     static String prefix;
     static String router;
+    /** Node k at [k]. */
+    static final BngNode[] nodes = new BngNode[NODES + 1];
 
     @BeforeAll
     static void up() throws Exception {
-        if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {
-            fail("the end-to-end suite needs root (network namespaces); run it as root or with BNG_E2E=0 bin/run-tests");
-        }
+        BngNode.requireRoot();
         if (!Files.isExecutable(Path.of("/usr/sbin/bird"))) {
             fail("scale-out needs BIRD 2: apt-get install bird2");
         }
         prefix = "bngeb" + (ProcessHandle.current().pid() % 10000);
         router = prefix + "rt";
+        for (int k = 1; k <= NODES; k++) {
+            nodes[k] = new BngNode(HOME, null, ns(k), tmp.resolve("run" + k), conf(k));
+            nodes[k].label = "node " + k;
+        }
         try {
             Sh.must("env", "SEED_BGP=1", "SEED_NODES=" + NODES, "SEED_VIP=" + VIP, HOME.resolve("bin/seed-net").toString(), "up",
                 prefix, tmp.resolve("net").toString());
@@ -65,12 +68,12 @@ class ScaleOutBgpTest {
             for (int k = 1; k <= NODES; k++) {
                 int node = k;
                 Files.writeString(conf(node), nodeConfig(node));
-                starts.add(Thread.ofVirtual().start(() -> started.put(node, bng(node, null, "-c", conf(node).toString(), "start"))));
+                starts.add(Thread.ofVirtual().start(() -> started.put(node, nodes[node].bng(null, "-c", conf(node).toString(), "start"))));
             }
             for (Thread t : starts) {
                 t.join();
             }
-            started.forEach((k, r) -> assertEquals(0, r.exit(), "node " + k + " start: " + r.out() + log(k)));
+            started.forEach((k, r) -> assertEquals(0, r.exit(), "node " + k + " start: " + r.out() + nodes[k].log()));
             awaitNextHops(NODES, 60);
             // A node announces once one target is up; the tests need every node to see both up,
             // or a node still waiting for t2's first check sends t2's clients to t1.
@@ -86,7 +89,7 @@ class ScaleOutBgpTest {
         try {
             for (int k = 1; k <= NODES; k++) {
                 if (Files.exists(tmp.resolve("run" + k))) {
-                    bng(k, null, "stop");
+                    nodes[k].bng(null, "stop");
                 }
             }
         } finally {
@@ -151,25 +154,10 @@ class ScaleOutBgpTest {
         return tmp.resolve("node" + k + ".conf");
     }
 
-    static Sh.Result bng(int k, String stdin, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(k), "env",
-            "BNG_RUN_DIR=" + tmp.resolve("run" + k), BNG.toString()));
-        cmd.addAll(List.of(args));
-        return Sh.run(90, stdin, cmd);
-    }
-
     static String control(int k, String commands) {
-        Sh.Result r = bng(k, commands, "control");
-        assertEquals(0, r.exit(), "node " + k + ": " + r.out() + log(k));
+        Sh.Result r = nodes[k].bng(commands, "control");
+        assertEquals(0, r.exit(), "node " + k + ": " + r.out() + nodes[k].log());
         return r.out();
-    }
-
-    static String log(int k) {
-        try {
-            return "\n--- node " + k + " log:\n" + Files.readString(tmp.resolve("run" + k).resolve("bng.0.log"));
-        } catch (Exception e) {
-            return "";
-        }
     }
 
     static String route() {
@@ -195,7 +183,7 @@ class ScaleOutBgpTest {
         }
         fail("the router's route to " + VIP + " did not get " + n + " next hops in " + seconds + " s:\n" + route()
             + Sh.run(10, "birdc", "-s", tmp.resolve("rt.ctl").toString(), "show", "protocols").out()
-            + log(1) + log(2) + log(3));
+            + nodes[1].log() + nodes[2].log() + nodes[3].log());
     }
 
     static long forwarded(int k) {
@@ -322,8 +310,8 @@ class ScaleOutBgpTest {
     @Test
     @Order(3)
     void startingTheNodeAgainBringsItBackIntoTheEcmpSet() throws Exception {
-        Sh.Result r = bng(1, null, "-c", conf(1).toString(), "start");
-        assertEquals(0, r.exit(), r.out() + log(1));
+        Sh.Result r = nodes[1].bng(null, "-c", conf(1).toString(), "start");
+        assertEquals(0, r.exit(), r.out() + nodes[1].log());
         awaitNextHops(NODES, 30);
         long before = forwarded(1);
         for (int round = 0; round < 3; round++) {
@@ -408,12 +396,12 @@ class ScaleOutBgpTest {
     @Order(5)
     void aGracefulStopWithdrawsAndStopsTheNodesDaemon() throws Exception {
         long t0 = System.nanoTime();
-        Sh.Result r = bng(3, null, "stop");
+        Sh.Result r = nodes[3].bng(null, "stop");
         assertEquals(0, r.exit(), r.out());
         awaitNextHops(NODES - 1, 10);
         System.out.printf("scale-out: bng stop on node 3 withdrew its route in %.2f s%n", (System.nanoTime() - t0) / 1e9);
         assertEquals(List.of(kernelAddress(1), kernelAddress(2)), nextHops());
-        System.out.println("scale-out: node 3's log of the stop:\n" + log(3).lines()
+        System.out.println("scale-out: node 3's log of the stop:\n" + nodes[3].log().lines()
             .filter(l -> l.contains("bgp") || l.contains("stop") || l.contains("shut")).reduce("", (a, b) -> a + b + "\n"));
         String pids = "";
         for (long deadline = System.currentTimeMillis() + 10_000; System.currentTimeMillis() < deadline; Thread.sleep(200)) {

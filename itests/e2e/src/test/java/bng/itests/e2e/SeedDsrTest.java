@@ -2,7 +2,6 @@ package bng.itests.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,80 +25,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SeedDsrTest {
-    private static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
-    private static final Path BNG = HOME.resolve("bin/bng");
+    private static final Path HOME = BngNode.HOME;
 
     @TempDir
     static Path tmp;
     static SeedTopology net;
-    static Path runDir;
+    static BngNode node;
 
     @BeforeAll
     static void up() throws Exception {
-        if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {
-            fail("the end-to-end suite needs root (network namespaces); run it as root or with BNG_E2E=0 bin/run-tests");
-        }
-        net = new SeedTopology(HOME, tmp);
-        try {
-            net.build();
-        } catch (Throwable t) {
-            net.close();
-            throw t;
-        }
-        runDir = tmp.resolve("run");
-        Path conf = tmp.resolve("bng.conf");
-        Files.writeString(conf, SeedTopology.seedConfig(HOME));
-        Sh.Result start = bng(null, "-c", conf.toString(), "start");
-        assertEquals(0, start.exit(), "bng start: " + start.out() + log());
-        awaitTargetsUp();
+        BngNode.requireRoot();
+        net = new SeedTopology(HOME, tmp).buildOrClose();
+        node = new BngNode(HOME, net, tmp);
+        node.start(SeedTopology.seedConfig(HOME));
     }
 
     @AfterAll
     static void down() {
-        try {
-            if (runDir != null) {
-                bng(null, "stop");
-            }
-        } finally {
-            if (net != null) {
-                net.close();
-            }
-        }
-    }
-
-    static Sh.Result bng(String stdin, String... args) {
-        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", net.bng, "env", "BNG_RUN_DIR=" + runDir,
-            BNG.toString()));
-        cmd.addAll(List.of(args));
-        return Sh.run(90, stdin, cmd);
-    }
-
-    static String control(String commands) {
-        Sh.Result r = bng(commands, "control");
-        assertEquals(0, r.exit(), r.out());
-        return r.out();
-    }
-
-    static String log() {
-        try {
-            return "\n--- bng log:\n" + Files.readString(runDir.resolve("bng.0.log"));
-        } catch (Exception e) {
-            return "";
-        }
-    }
-
-    /** Health checks need a few intervals (tcpopen 80,3,10): wait up to 30 s for both targets. */
-    static void awaitTargetsUp() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        String targets = "";
-        while (System.currentTimeMillis() < deadline) {
-            targets = control("show targets\n");
-            if (targets.lines().filter(l -> l.matches("\\s*[12]\\s.*\\bup\\b.*")).count() == 2) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-        fail("targets did not come up within 30 s:\n" + targets + log());
+        BngNode.stop(node, net);
     }
 
     @Test
@@ -115,7 +58,7 @@ class SeedDsrTest {
     @Order(2)
     void routerCanPingTheVirtualServerAnsweredByBng() {
         Sh.Result r = Sh.run(20, Sh.in(net.router, "ping", "-c", "5", "-i", "0.2", "-W", "2", SeedTopology.VIP));
-        assertEquals(0, r.exit(), r.out() + log());
+        assertEquals(0, r.exit(), r.out() + node.log());
         // The answer comes from bng's MAC: the targets never answer ARP for the VIP.
         String neigh = Sh.must(Sh.in(net.router, "ip", "neigh", "show", SeedTopology.VIP));
         assertTrue(neigh.contains(SeedTopology.mac(2)), "the VIP resolves to bng's MAC: " + neigh);
@@ -138,9 +81,8 @@ class SeedDsrTest {
             for (int round = 0; round < 3; round++) {
                 for (int c = 0; c < SeedTopology.CLIENTS; c++) {
                     String client = SeedTopology.NET + "." + (20 + c);
-                    Sh.Result r = Sh.run(20, Sh.in(net.router, "curl", "-s", "--max-time", "5", "--interface", client,
-                        "http://" + SeedTopology.VIP + "/"));
-                    assertEquals(0, r.exit(), "curl from " + client + ": " + r.out() + log());
+                    Sh.Result r = node.curlVip(20, client, "--max-time", "5");
+                    assertEquals(0, r.exit(), "curl from " + client + ": " + r.out() + node.log());
                     Matcher m = Pattern.compile("served-by=(t[12])").matcher(r.out());
                     assertTrue(m.find(), r.out());
                     servedBy.merge(m.group(1), 1, Integer::sum);
@@ -169,7 +111,7 @@ class SeedDsrTest {
     @Test
     @Order(4)
     void showServersAndTargetsShowEverythingUpAndOperational() {
-        String out = control("show servers\nshow targets\n");
+        String out = node.control("show servers\nshow targets\n");
         assertTrue(out.lines().anyMatch(l -> l.matches("\\s*1\\s+198\\.18\\.0\\.100\\s+80\\s+tcp\\b.*\\bup\\b.*")), out);
         assertEquals(2, out.lines().filter(l -> l.matches("\\s*[12]\\s+198\\.18\\.0\\.1[12]\\s.*\\bup\\b.*")).count(), out);
     }
@@ -179,22 +121,21 @@ class SeedDsrTest {
     void threadsTwoSpreadsTheInterfaceOverTwoPinnedQueuesAndEveryClientIsServed() throws Exception {
         // BalanceNG's `threads N`, typed at the prompt: the port is reopened as two AF_PACKET sockets
         // in one fanout group, each drained by its own thread pinned to its CPU.
-        String changed = control("interface 1 {\n name eth0\n access raw\n threads 2\n}\nshow interfaces\n");
+        String changed = node.control("interface 1 {\n name eth0\n access raw\n threads 2\n}\nshow interfaces\n");
         assertTrue(changed.contains("queue 1"), "two queues: " + changed);
         Map<String, Integer> servedBy = new TreeMap<>();
         for (int round = 0; round < 3; round++) {
             for (int c = 0; c < SeedTopology.CLIENTS; c++) {
                 String client = SeedTopology.NET + "." + (20 + c);
-                Sh.Result r = Sh.run(20, Sh.in(net.router, "curl", "-s", "--max-time", "5", "--retry", "2",
-                    "--retry-connrefused", "--interface", client, "http://" + SeedTopology.VIP + "/"));
-                assertEquals(0, r.exit(), "curl from " + client + " with two threads: " + r.out() + log());
+                Sh.Result r = node.curlVip(20, client, "--max-time", "5", "--retry", "2", "--retry-connrefused");
+                assertEquals(0, r.exit(), "curl from " + client + " with two threads: " + r.out() + node.log());
                 Matcher m = Pattern.compile("served-by=(t[12])").matcher(r.out());
                 assertTrue(m.find(), r.out());
                 servedBy.merge(m.group(1), 1, Integer::sum);
             }
         }
         assertEquals(2, servedBy.size(), "both targets serve: " + servedBy);
-        String show = control("show interfaces\n");
+        String show = node.control("show interfaces\n");
         // Both queues received frames: 36 connections from 12 addresses, hashed by flow.
         Matcher q = Pattern.compile("queue (\\d+)\\s+cpu (\\S+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)").matcher(show);
         int queues = 0;
@@ -204,7 +145,7 @@ class SeedDsrTest {
             assertTrue(!q.group(2).equals("-"), "queue " + q.group(1) + " is pinned:\n" + show);
         }
         assertEquals(2, queues, show);
-        String pid = Files.readString(runDir.resolve("bng.0.pid")).strip();
+        String pid = node.pid();
         String threads = Sh.must("bash", "-c", "cat /proc/" + pid + "/task/*/comm");
         assertTrue(threads.contains("bng-port-1-eth") && threads.lines().filter(l -> l.startsWith("bng-port-1-")).count() == 2,
             "two port threads: " + threads);
@@ -224,7 +165,7 @@ class SeedDsrTest {
             Sh.Result r = Sh.run(40, Sh.in(net.router, "curl", "-s", "-D", "-", "-o", "/dev/null", "--max-time", "30",
                 "-w", "code=%{http_code}", "--interface", client, "-T", file.toString(),
                 "http://" + SeedTopology.VIP + "/up/c" + c));
-            assertTrue(r.exit() == 0 && r.out().contains("code=201"), "PUT of 6 MB from " + client + ": " + r.out() + log());
+            assertTrue(r.exit() == 0 && r.out().contains("code=201"), "PUT of 6 MB from " + client + ": " + r.out() + node.log());
             Matcher m = Pattern.compile("X-Served-By: (t[12])").matcher(r.out());
             assertTrue(m.find(), r.out());
             Path stored = net.dir.resolve(m.group(1) + "/up/c" + c);
@@ -232,7 +173,7 @@ class SeedDsrTest {
                 .digest(Files.readAllBytes(stored)));
             assertEquals(sha, got, "the target stored the whole upload from " + client);
         }
-        assertTrue(!control("show warnings\n").contains("MTU"), "no oversize frames behind a port without TSO");
+        assertTrue(!node.control("show warnings\n").contains("MTU"), "no oversize frames behind a port without TSO");
 
         // The same bridge port handing over merged segments (TSO on, as a veth in front of a
         // container would): bng cannot forward them and says why instead of stalling in silence.
@@ -244,11 +185,11 @@ class SeedDsrTest {
         try {
             Sh.run(10, Sh.in(net.router, "curl", "-s", "-o", "/dev/null", "--max-time", "3", "-T", file.toString(),
                 "http://" + SeedTopology.VIP + "/up/merged"));
-            String warnings = control("show warnings\n");
+            String warnings = node.control("show warnings\n");
             assertTrue(warnings.contains("frames longer than eth0's MTU were received and dropped")
                 && warnings.contains("ethtool -K PEER tso off gso off"), warnings);
             assertTrue(Pattern.compile("WARNING bng.core.impl.PortWorker: port 1: \\d+ frames longer than eth0's MTU")
-                .matcher(log()).find(), "the log says it too (at 1, 2, 4, ... frames)" + log());
+                .matcher(node.log()).find(), "the log says it too (at 1, 2, 4, ... frames)" + node.log());
         } finally {
             Sh.must(Sh.in(net.sw, "ethtool", "-K", port, "tso", "off", "gso", "off"));
             Sh.must(Sh.in(net.router, "ethtool", "-K", "eth0", "tso", "off", "gso", "off"));

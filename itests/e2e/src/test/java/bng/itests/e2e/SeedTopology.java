@@ -100,6 +100,23 @@ final class SeedTopology implements AutoCloseable {
         Sh.must(cmd.toArray(String[]::new));
     }
 
+    /** {@link #build()}, then {@code more}; removes what was built if either fails. */
+    SeedTopology buildOrClose(Runnable more) {
+        try {
+            build();
+            more.run();
+        } catch (Throwable t) {
+            close();
+            throw t;
+        }
+        return this;
+    }
+
+    /** {@link #build()}; removes what was built if it fails. */
+    SeedTopology buildOrClose() {
+        return buildOrClose(() -> { });
+    }
+
     /** The seed's configuration with the addresses filled in (examples/dsr.conf). */
     static String seedConfig(Path home) throws IOException {
         return Files.readString(home.resolve("examples/dsr.conf"));

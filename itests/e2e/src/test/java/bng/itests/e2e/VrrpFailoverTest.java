@@ -32,44 +32,37 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VrrpFailoverTest {
-    private static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
-    private static final Path BNG = HOME.resolve("bin/bng");
+    private static final Path HOME = BngNode.HOME;
     static final String LB1_MAC = SeedTopology.mac(2);
     static final String LB2_MAC = SeedTopology.mac(3);
 
     @TempDir
     static Path tmp;
     static SeedTopology net;
-    static Path run1;
-    static Path run2;
+    /** lb1 and lb2 at [1] and [2]. */
+    static final BngNode[] nodes = new BngNode[3];
     static final List<String> measured = new ArrayList<>();
 
     @BeforeAll
     static void up() throws Exception {
-        if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {
-            fail("the end-to-end suite needs root (network namespaces); run it as root or with BNG_E2E=0 bin/run-tests");
+        BngNode.requireRoot();
+        net = new SeedTopology(HOME, tmp, "bngev" + (ProcessHandle.current().pid() % 10000), 2).buildOrClose();
+        for (int k = 1; k <= 2; k++) {
+            nodes[k] = new BngNode(HOME, net, k == 1 ? net.bng : net.bng2, tmp.resolve("run" + k), null);
+            nodes[k].label = "lb" + k;
         }
-        net = new SeedTopology(HOME, tmp, "bngev" + (ProcessHandle.current().pid() % 10000), 2);
-        try {
-            net.build();
-        } catch (Throwable t) {
-            net.close();
-            throw t;
-        }
-        run1 = tmp.resolve("run1");
-        run2 = tmp.resolve("run2");
         start(1);
         start(2);
         await(30_000, () -> state(1).equals("MASTER") && state(2).equals("BACKUP"),
-            () -> "lb1 master and lb2 backup\n" + control(1, "show vrrp\n") + control(2, "show vrrp\n") + log(1) + log(2));
+            () -> "lb1 master and lb2 backup\n" + control(1, "show vrrp\n") + control(2, "show vrrp\n") + nodes[1].log() + nodes[2].log());
     }
 
     @AfterAll
     static void down() throws Exception {
         try {
-            if (run1 != null) {
-                bng(1, null, "stop");
-                bng(2, null, "stop");
+            if (nodes[1] != null) {
+                nodes[1].close();
+                nodes[2].close();
             }
         } finally {
             if (net != null) {
@@ -82,33 +75,18 @@ class VrrpFailoverTest {
     }
 
     static void start(int node) {
-        Sh.Result r = bng(node, null, "-c", HOME.resolve("examples/vrrp-lb" + node + ".conf").toString(), "start");
-        assertEquals(0, r.exit(), "lb" + node + " start: " + r.out() + log(node));
-    }
-
-    static Sh.Result bng(int node, String stdin, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", node == 1 ? net.bng : net.bng2, "env",
-            "BNG_RUN_DIR=" + (node == 1 ? run1 : run2), BNG.toString()));
-        cmd.addAll(List.of(args));
-        return Sh.run(90, stdin, cmd);
+        Sh.Result r = nodes[node].bng(null, "-c", HOME.resolve("examples/vrrp-lb" + node + ".conf").toString(), "start");
+        assertEquals(0, r.exit(), "lb" + node + " start: " + r.out() + nodes[node].log());
     }
 
     static String control(int node, String commands) {
-        Sh.Result r = bng(node, commands, "control");
+        Sh.Result r = nodes[node].bng(commands, "control");
         return r.exit() == 0 ? r.out() : "(lb" + node + " not answering: " + r.out() + ")";
     }
 
     static String state(int node) {
         Matcher m = Pattern.compile("(?m)^\\s*state (\\w+)").matcher(control(node, "show vrrp\n"));
         return m.find() ? m.group(1) : "?";
-    }
-
-    static String log(int node) {
-        try {
-            return "\n--- lb" + node + " log:\n" + Files.readString((node == 1 ? run1 : run2).resolve("bng.0.log"));
-        } catch (Exception e) {
-            return "";
-        }
     }
 
     static String routerNeighbour(String address) {
@@ -130,8 +108,7 @@ class VrrpFailoverTest {
     }
 
     static String curl(int client) {
-        Sh.Result r = Sh.run(10, Sh.in(net.router, "curl", "-s", "--max-time", "2", "--interface",
-            SeedTopology.NET + "." + (20 + client), "http://" + SeedTopology.VIP + "/"));
+        Sh.Result r = nodes[1].curlVip(10, SeedTopology.NET + "." + (20 + client), "--max-time", "2");
         return r.exit() == 0 ? r.out().strip() : "curl exit " + r.exit();
     }
 
@@ -162,10 +139,10 @@ class VrrpFailoverTest {
     @Order(1)
     void onlyTheMasterAnswersForTheVip() {
         Sh.Result ping = Sh.run(20, Sh.in(net.router, "ping", "-c", "3", "-i", "0.2", "-W", "2", SeedTopology.VIP));
-        assertEquals(0, ping.exit(), ping.out() + log(1));
+        assertEquals(0, ping.exit(), ping.out() + nodes[1].log());
         assertTrue(routerNeighbour(SeedTopology.VIP).contains(LB1_MAC), routerNeighbour(SeedTopology.VIP));
         for (int c = 0; c < 4; c++) {
-            assertTrue(curl(c).startsWith("served-by="), curl(c) + log(1));
+            assertTrue(curl(c).startsWith("served-by="), curl(c) + nodes[1].log());
         }
         String backup = control(2, "show vrrp\n");
         assertTrue(backup.contains("master 198.18.0.2 (priority 200)"), backup);
@@ -178,7 +155,7 @@ class VrrpFailoverTest {
         try (Curler curler = new Curler()) {
             Thread.sleep(600);
             long t0 = System.nanoTime();
-            Sh.Result stop = bng(1, null, "stop");
+            Sh.Result stop = nodes[1].bng(null, "stop");
             assertEquals(0, stop.exit(), stop.out());
             long stopped = (System.nanoTime() - t0) / 1_000_000;
             await(10_000, () -> state(2).equals("MASTER"), () -> control(2, "show vrrp\n"));
@@ -194,7 +171,7 @@ class VrrpFailoverTest {
             assertTrue(master < stopped + 1000 + 2000, "after a resignation the backup waits only its skew time");
         }
         for (int c = 0; c < 4; c++) {
-            assertTrue(curl(c).startsWith("served-by="), "through lb2: " + curl(c) + log(2));
+            assertTrue(curl(c).startsWith("served-by="), "through lb2: " + curl(c) + nodes[2].log());
         }
     }
 
@@ -210,14 +187,14 @@ class VrrpFailoverTest {
         await(10_000, () -> routerNeighbour(SeedTopology.VIP).contains(LB1_MAC), () -> routerNeighbour(SeedTopology.VIP));
         measured.add(String.format("preemption (vrrppreemptts 5): bng start returned %d ms, lb1 MASTER (lb2 BACKUP) %d ms",
             started, master));
-        assertTrue(curl(1).startsWith("served-by="), curl(1) + control(1, "show slb\nshow targets\nshow sessions\n") + log(1));
+        assertTrue(curl(1).startsWith("served-by="), curl(1) + control(1, "show slb\nshow targets\nshow sessions\n") + nodes[1].log());
         assertTrue(control(2, "show vrrp\n").contains("MASTER -> BACKUP: advert from 198.18.0.2 priority 200 > 100"));
     }
 
     @Test
     @Order(4)
     void aKilledMasterIsReplacedWithinTheMasterDownInterval() throws Exception {
-        String pid = Files.readString(run1.resolve("bng.0.pid")).strip();
+        String pid = nodes[1].pid();
         try (Curler curler = new Curler()) {
             Thread.sleep(600);
             long t0 = System.nanoTime();
@@ -233,8 +210,8 @@ class VrrpFailoverTest {
                 curler.ok.get(), curler.failed.get()));
             assertTrue(master <= 3609 + 1500, "within lb2's master-down interval + a margin: " + master + " ms");
         }
-        assertTrue(curl(2).startsWith("served-by="), log(2));
-        Files.deleteIfExists(run1.resolve("bng.0.pid"));
+        assertTrue(curl(2).startsWith("served-by="), nodes[2].log());
+        Files.deleteIfExists(nodes[1].runDir.resolve("bng.0.pid"));
     }
 
     /** A keep-alive HTTP client: one request, then (once {@code signal} exists) a second on the same connection. */
@@ -283,7 +260,7 @@ class VrrpFailoverTest {
                 outs.add(r);
                 first.add(r.readLine());
             }
-            assertTrue(first.stream().allMatch(t -> t != null && t.matches("t[12]")), first + log(1));
+            assertTrue(first.stream().allMatch(t -> t != null && t.matches("t[12]")), first + nodes[1].log());
             // Four long downloads (4 MB, curl-limited to 250 kB/s) span the kill -9 below.
             long started = System.nanoTime();
             for (int d = 0; d < DOWNLOADS; d++) {
@@ -299,7 +276,7 @@ class VrrpFailoverTest {
                 atKill.add(Files.exists(part) ? Files.size(part) : 0);
             }
             assertTrue(atKill.stream().allMatch(n -> n > 0), "every download under way before the kill: " + atKill);
-            String pid = Files.readString(run1.resolve("bng.0.pid")).strip();
+            String pid = nodes[1].pid();
             long t0 = System.nanoTime();
             Sh.must("kill", "-9", pid);
             await(10_000, () -> state(2).equals("MASTER"), () -> control(2, "show vrrp\n"));
@@ -323,13 +300,13 @@ class VrrpFailoverTest {
             measured.add("bngsync, method rr: " + DOWNLOADS + " downloads of /big (" + size + " bytes, curl "
                 + "--limit-rate 250k) under way through lb1 at its kill -9 (bytes by then " + atKill + "; VIP on lb2 after "
                 + moved + " ms): code size target seconds " + results);
-            assertEquals(first, second, "each connection keeps its target on the new master\n" + sync + log(2));
+            assertEquals(first, second, "each connection keeps its target on the new master\n" + sync + nodes[2].log());
             Matcher m = Pattern.compile("bngsync IPv4 packets received: (\\d+)").matcher(sync);
             assertTrue(m.find() && Long.parseLong(m.group(1)) > 0, sync);
             long movedSinceStart = (t0 - started) / 1_000_000 + moved;
             for (int d = 0; d < DOWNLOADS; d++) {
                 assertTrue(results.get(d).matches("200 " + size + " t[12] [0-9.]+ \\(exit 0\\)"),
-                    "download " + d + " completes through lb2: " + results + "\n" + sync + log(2));
+                    "download " + d + " completes through lb2: " + results + "\n" + sync + nodes[2].log());
                 assertEquals(size, Files.size(tmp.resolve("big-" + d)), "download " + d + " intact");
                 String[] r = results.get(d).split(" ");
                 assertTrue(r.length > 3 && Double.parseDouble(r[3]) * 1000 > movedSinceStart,
@@ -342,7 +319,7 @@ class VrrpFailoverTest {
             for (Process p : downloads) {
                 p.destroyForcibly();
             }
-            Files.deleteIfExists(run1.resolve("bng.0.pid"));
+            Files.deleteIfExists(nodes[1].runDir.resolve("bng.0.pid"));
         }
     }
 
@@ -353,7 +330,7 @@ class VrrpFailoverTest {
         await(30_000, () -> state(1).equals("MASTER") && state(2).equals("BACKUP"),
             () -> control(1, "show vrrp\n") + control(2, "show vrrp\n"));
         await(10_000, () -> routerNeighbour(SeedTopology.VIP).contains(LB1_MAC), () -> routerNeighbour(SeedTopology.VIP)
-            + log(1));
+            + nodes[1].log());
         // The bridge drops everything to and from lb2's port: both links stay up, nothing passes.
         String port = "v" + net.bng2;
         Sh.must(Sh.in(net.sw, "nft", "add table bridge cut; add chain bridge cut block { type filter hook forward priority 0; }; "
@@ -370,7 +347,7 @@ class VrrpFailoverTest {
         long healed = (System.nanoTime() - t0) / 1_000_000;
         measured.add("split brain repaired " + healed + " ms after the cut ended: lb1 MASTER, lb2 BACKUP");
         await(5_000, () -> routerNeighbour(SeedTopology.VIP).contains(LB1_MAC), () -> routerNeighbour(SeedTopology.VIP)
-            + control(1, "show vrrp\n") + control(2, "show vrrp\n") + log(1) + log(2));
-        assertTrue(curl(3).startsWith("served-by="), log(1));
+            + control(1, "show vrrp\n") + control(2, "show vrrp\n") + nodes[1].log() + nodes[2].log());
+        assertTrue(curl(3).startsWith("served-by="), nodes[1].log());
     }
 }
