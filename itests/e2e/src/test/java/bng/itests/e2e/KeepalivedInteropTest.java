@@ -207,7 +207,8 @@ class KeepalivedInteropTest {
         // keepalived accepts bng's adverts: it stays BACKUP well past its master-down interval.
         long sent = counter(show, "sent");
         holds(DOWN_100 + 1000, "MASTER", "BACKUP");
-        assertTrue(counter(showVrrp(), "sent") >= sent + 5, showVrrp());
+        // One advert a second: 4 or 5 in the 4.6 s held; at least 3 leaves room for a loaded machine.
+        assertTrue(counter(showVrrp(), "sent") >= sent + 3, showVrrp());
         assertTrue(virtOwner().contains(BNG_MAC), "the virt answers with bng's MAC: " + virtOwner());
         assertTrue(bng.curlFrom(SeedTopology.NET + ".20", 5).out().startsWith("served-by="), bng.log());
         measured.add("v2, bng 200 vs keepalived 100: bng started " + took + " ms before it was MASTER and keepalived "
@@ -281,7 +282,14 @@ class KeepalivedInteropTest {
         long resigned = (System.nanoTime() - t0) / 1_000_000;
         measured.add("v2, keepalived (100) started against bng (50): keepalived MASTER, bng BACKUP after " + preempted
             + " ms; keepalived stopped (SIGTERM, priority 0): bng MASTER after " + resigned + " ms (skew 0.8 s)");
-        assertTrue(resigned <= 804 + MARGIN, resigned + " ms");
+        // Normally keepalived's priority-0 advert hands over after bng's skew time (1.1-1.4 s measured).
+        // On a loaded machine keepalived has been seen to go without it (once in CI: 3.96 s); bng
+        // must then still take over by its own master-down timer.
+        boolean resignedByAdvert = resigned <= 804 + MARGIN;
+        assertTrue(resignedByAdvert || resigned <= DOWN_50 + MARGIN, resigned + " ms\n" + showVrrp() + ka.log());
+        if (!resignedByAdvert) {
+            measured.add("note: this time bng took over by its master-down timer, not keepalived's priority-0 advert");
+        }
         neverTwoMasters();
     }
 
