@@ -67,10 +67,25 @@ snapshot() {
   echo "$(stat_of rt rx_packets) $(( $(stat_of t1 tx_packets) + $(stat_of t2 tx_packets) )) $cpu $gcs $busy"
 }
 
-# flood DSTMAC DSTIP PPS: WARMUP s, then the measured WINDOW; prints "offered fwd cpu% us/pkt gcs machine-busy%"
+# Frames of the flood that reached t1 and t2 so far: the counters of seed-net's --flood-sink drop
+# rules at the targets' ingress, exact (no other traffic has the flood's source address).
+sunk() {
+  local n=0 t c
+  for t in t1 t2; do
+    c=$(in_ns "$t" nft list chain netdev bngbench in | sed -n 's/.*counter packets \([0-9]*\) .*/\1/p' | head -1)
+    n=$((n + ${c:-0}))
+  done
+  echo "$n"
+}
+
+# flood DSTMAC DSTIP PPS: WARMUP s, then the measured WINDOW; prints "offered fwd cpu% us/pkt gcs
+# machine-busy% loss%", the rates over the window, the loss over the whole flood: the frames the
+# generator sent that never reached a target, counted once everything is quiet (a window's two
+# ends are read some ms apart, which at 100k pps reads as ±0.01-0.03 % "loss" by itself)
 flood() {
-  local mac=$1 ip=$2 pps=$3 a b hz seconds
+  local mac=$1 ip=$2 pps=$3 a b hz seconds s0 s1 sent
   hz=$(getconf CLK_TCK)
+  s0=$(sunk)
   # Not through in_ns (a function would fork a subshell): $! must be the generator itself.
   ip netns exec "${P}rt" nice -n "$NICE" "$work/flood" eth0 "$RT_MAC" "$mac" "$FLOOD_SRC" "$ip" 1000000000 \
     $((WARMUP + WINDOW + 1)) "$pps" 0 > "$work/flood.out" 2>&1 &
@@ -80,11 +95,14 @@ flood() {
   sleep "$WINDOW"
   read -r -a b <<< "$(snapshot)"
   wait "$gen"
+  sleep 0.3   # the last frames drain out of the rings and queues
+  s1=$(sunk)
+  sent=$(sed -n 's/^sent \([0-9]*\) .*/\1/p' "$work/flood.out")
   seconds=$WINDOW
   awk -v o=$((b[0] - a[0])) -v f=$((b[1] - a[1])) -v c=$((b[2] - a[2])) -v g=$((b[3] - a[3])) \
-      -v x=$((b[4] - a[4])) -v s="$seconds" -v hz="$hz" -v ncpu="$(nproc)" 'BEGIN {
+      -v x=$((b[4] - a[4])) -v s="$seconds" -v hz="$hz" -v ncpu="$(nproc)" -v sent="${sent:-0}" -v got=$((s1 - s0)) 'BEGIN {
     cpu = c / hz / s * 100; us = (f > 0) ? c / hz * 1e6 / f : 0
-    printf "%d %d %.1f %.2f %d %.0f\n", o / s, f / s, cpu, us, g, x / hz / s / ncpu * 100 }'
+    printf "%d %d %.1f %.2f %d %.0f %.4f\n", o / s, f / s, cpu, us, g, x / hz / s / ncpu * 100, (sent > 0 ? 100 * (sent - got) / sent : -1) }'
 }
 
 
@@ -99,9 +117,12 @@ latency() {
   echo "$ping $tcp"
 }
 
-row() {   # row VARIANT MAC IP PPS: median (by forwarded) of RUNS floods
-  local v=$1 i
-  for ((i = 0; i < RUNS; i++)); do flood "$2" "$3" "$4"; done | sort -k2 -g | awk -v n="$RUNS" 'NR == int((n + 1) / 2)'
+# row VARIANT MAC IP PPS: the median of RUNS floods, by forwarded rate at saturation (PPS 0) and by
+# CPU per packet at a fixed rate (where every run forwards the same)
+row() {
+  local v=$1 i key=2
+  (( $4 > 0 )) && key=4
+  for ((i = 0; i < RUNS; i++)); do flood "$2" "$3" "$4"; done | sort -k"$key" -g | awk -v n="$RUNS" 'NR == int((n + 1) / 2)'
 }
 
 echo "== building the generator and the seed's network (prefix $P)"
@@ -149,19 +170,20 @@ echo "machine busy = share of all CPUs busy during the window (anything above bn
 printf '| %-7s | %12s | %14s | %9s | %14s | %12s | %11s | %12s |\n' variant "offered pps" "forwarded pps" "fwd/offer" "bng CPU (1 core)" "µs CPU/pkt" "GC pauses" "machine busy"
 printf '|---------|-------------:|---------------:|----------:|-----------------:|-------------:|------------:|-------------:|\n'
 for v in "${variants[@]}"; do
-  read -r o f c u g x <<< "${sat[$v]}"
+  read -r o f c u g x _ <<< "${sat[$v]}"
   [[ $v == bridge ]] && c=- u=- g=-
   printf '| %-7s | %12s | %14s | %8.1f%% | %16s | %12s | %11s | %11s%% |\n' "$v" "$o" "$f" "$(awk -v f="$f" -v o="$o" 'BEGIN{print o ? 100 * f / o : 0}')" "$c%" "$u" "$g" "$x"
 done
 if (( RATE > 0 )); then
   echo
   echo "fixed rate: $RATE pps offered"
+  echo "loss = frames the generator sent that reached no target, over the whole flood, counted when quiet"
   printf '| %-7s | %12s | %14s | %9s | %16s | %12s | %11s | %12s |\n' variant "offered pps" "forwarded pps" "loss" "bng CPU (1 core)" "µs CPU/pkt" "GC pauses" "machine busy"
   printf '|---------|-------------:|---------------:|----------:|-----------------:|-------------:|------------:|-------------:|\n'
   for v in "${variants[@]}"; do
-    read -r o f c u g x <<< "${fixed[$v]}"
+    read -r o f c u g x l <<< "${fixed[$v]}"
     [[ $v == bridge ]] && c=- u=- g=-
-    printf '| %-7s | %12s | %14s | %8.2f%% | %16s | %12s | %11s | %11s%% |\n' "$v" "$o" "$f" "$(awk -v f="$f" -v o="$o" 'BEGIN{print o ? 100 * (o - f) / o : 0}')" "$c%" "$u" "$g" "$x"
+    printf '| %-7s | %12s | %14s | %8.4f%% | %16s | %12s | %11s | %11s%% |\n' "$v" "$o" "$f" "$l" "$c%" "$u" "$g" "$x"
   done
 fi
 echo

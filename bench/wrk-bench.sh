@@ -4,6 +4,8 @@
 # each variant one balancer in the lb node, all in one run:
 #   direct    wrk straight to target 1, no balancer (the ceiling of one target)
 #   bng-dsr   bng, examples/dsr.conf (DSR, `access raw` ring driver), wrk to the VIP
+#   bng-dsr2  the same with `threads 2` on the interface: two AF_PACKET sockets in a fanout group,
+#             one port thread pinned to each CPU, so a frame wakes a thread on the CPU it arrived on
 #   c-ring    bench/cfwd/cfwd.c, the minimal C DSR forwarder of the same I/O design, wrk to the VIP
 #   bng-nat   bng in NAT mode with SNAT (`proxy enable`, prx = the network's virt 198.18.0.5): one
 #             leg, so the targets' replies come back through bng, which rewrites both ways
@@ -14,7 +16,7 @@
 # request (nftables: none, the kernel's softirq time is not a process's) and how busy the machine
 # was. Median (by requests/s) of RUNS runs.
 #
-#   bench/wrk-bench.sh [VARIANTS...]      default: direct bng-dsr c-ring bng-nat haproxy nftables
+#   bench/wrk-bench.sh [VARIANTS...]      default: direct bng-dsr bng-dsr2 c-ring bng-nat haproxy nftables
 # Environment: RUNS (3), DURATION (10 s per run), CONNS (32 connections), THREADS (wrk threads, 1),
 # BAL_CPUS (CPU list for the balancer; default all), NICE (0).
 # Needs root, gcc, nginx, wrk, haproxy, nft and a built tree (mvn install -DskipTests). Not a test.
@@ -22,7 +24,7 @@ set -uo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 
 variants=("$@")
-(( ${#variants[@]} )) || variants=(direct bng-dsr c-ring bng-nat haproxy nftables)
+(( ${#variants[@]} )) || variants=(direct bng-dsr bng-dsr2 c-ring bng-nat haproxy nftables)
 RUNS=${RUNS:-3} DURATION=${DURATION:-10} CONNS=${CONNS:-32} THREADS=${THREADS:-1} NICE=${NICE:-0}
 BAL_CPUS=${BAL_CPUS:-0-$(( $(nproc) - 1 ))}
 P=bngw$(( $$ % 10000 ))
@@ -54,7 +56,11 @@ start_balancer() {   # start_balancer VARIANT: starts it and sets addr, the addr
   current=$1
   case $1 in
     direct) addr=$T1 ;;
-    bng-dsr) start_bng_conf examples/dsr.conf dsr "${BNG_OPTS:-}" && addr=$VIP ;;
+    bng-dsr) start_bng_conf "${DSR_CONF:-examples/dsr.conf}" dsr "${BNG_OPTS:-}" && addr=$VIP ;;
+    bng-dsr2)
+      sed 's/^\( *\)access raw$/&\n\1threads 2/' examples/dsr.conf > "$work/dsr2.conf"
+      grep -q 'threads 2' "$work/dsr2.conf" || { echo "wrk-bench: no 'access raw' line in examples/dsr.conf" >&2; return 1; }
+      start_bng_conf "$work/dsr2.conf" dsr2 "${BNG_OPTS:-}" && addr=$VIP ;;
     bng-nat)
       # the seed's DSR example turned into NAT with SNAT: targets without `dsr enable`, the server
       # proxies from the network's virt address
@@ -95,13 +101,13 @@ table ip bngbench {
 }
 NFT
       addr=$NFT_IP ;;
-    *) echo "wrk-bench: unknown variant $1 (direct bng-dsr c-ring bng-nat haproxy nftables)" >&2; return 2 ;;
+    *) echo "wrk-bench: unknown variant $1 (direct bng-dsr bng-dsr2 c-ring bng-nat haproxy nftables)" >&2; return 2 ;;
   esac
 }
 
 stop_balancer() {
   case $current in
-    bng-dsr|bng-nat) stop_bng ;;
+    bng-dsr|bng-dsr2|bng-nat) stop_bng ;;
     c-ring) stop_cfwd >/dev/null ;;
     haproxy) kill "$bng_pid" 2>/dev/null; wait "$bng_pid" 2>/dev/null; bng_pid=""; in_ns lb ip addr del "$HAPROXY_IP/24" dev eth0 ;;
     nftables) in_ns lb nft delete table ip bngbench; in_ns lb sysctl -qw net.ipv4.ip_forward=0; in_ns lb ip addr del "$NFT_IP/24" dev eth0 ;;
@@ -157,12 +163,13 @@ for v in "${variants[@]}"; do
 done
 
 rate() { read -r r _ <<< "${res[$1]:-0}"; echo "${r:-0}"; }
-if [[ -n ${res[bng-dsr]:-} ]]; then
-  echo
-  line="bng-dsr:"
+echo
+for mine in bng-dsr bng-dsr2; do
+  [[ -n ${res[$mine]:-} ]] || continue
+  line="$mine:"
   for other in direct c-ring haproxy nftables bng-nat; do
     [[ -n ${res[$other]:-} ]] || continue
-    line+=" /$other = $(awk -v a="$(rate bng-dsr)" -v b="$(rate "$other")" 'BEGIN { printf (b > 0 ? "%.2f" : "-"), a / b }')"
+    line+=" /$other = $(awk -v a="$(rate "$mine")" -v b="$(rate "$other")" 'BEGIN { printf (b > 0 ? "%.2f" : "-"), a / b }')"
   done
   echo "$line   (issue 9 goals: /haproxy >= 1.3, /nftables > 1)"
-fi
+done
