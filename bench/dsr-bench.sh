@@ -9,10 +9,13 @@
 #   ring-v2 the same with -Dbng.ring.version=2: TPACKET_V2 slots, woken per frame (the default)
 #   c-ring  bench/cfwd/cfwd.c: a minimal C forwarder of the same I/O design (TPACKET_V2 ring,
 #           sendmmsg bursts) rewriting in place, no sessions: the ceiling bng is judged against
+#   pcap4j  bng.bench.Pcap4jForwarder (bench/target/benchmarks.jar, mvn -Pbench -pl bench package):
+#           the least a forwarder on pcap4j does (a byte[] a frame, one pcap_sendpacket a frame),
+#           issue 9's pcap reference: bng's own `access pcap` is libpcap through FFM instead
 # bng runs pinned to CPU1 (taskset). Forwarded frames are counted at the targets' bridge ports
 # (veth tx counters, bridge side) over WINDOW seconds after WARMUP seconds of flood. One table.
 #
-#   bench/dsr-bench.sh [VARIANTS...]        default: bridge c-ring pcap ring-v3 ring-v2
+#   bench/dsr-bench.sh [VARIANTS...]        default: bridge c-ring pcap4j pcap ring-v3 ring-v2
 # Environment: RUNS (repetitions, median reported; 1), RATE (fixed-rate pps for the CPU table;
 # 100000, 0 skips it), WARMUP (3), WINDOW (8), LATENCY (1: ping/TCP-connect medians of 100),
 # NICE (-15: generator and bng run at this nice level, so that other work on a shared machine
@@ -22,7 +25,7 @@ set -uo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 
 variants=("$@")
-(( ${#variants[@]} )) || variants=(bridge c-ring pcap ring-v3 ring-v2)
+(( ${#variants[@]} )) || variants=(bridge c-ring pcap4j pcap ring-v3 ring-v2)
 RUNS=${RUNS:-1} RATE=${RATE:-100000} WARMUP=${WARMUP:-3} WINDOW=${WINDOW:-8} LATENCY=${LATENCY:-1} NICE=${NICE:--15}
 P=bngb$(( $$ % 10000 ))
 FLOOD_SRC=198.18.0.50 VIP=198.18.0.100 T1=198.18.0.11
@@ -37,7 +40,7 @@ for tool in gcc nginx nft taskset curl; do
 done
 [[ -f runtime/target/bng.jar ]] || { echo "dsr-bench: build first: mvn -q -B install -DskipTests" >&2; exit 1; }
 
-# shared with bench/wrk-bench.sh: in_ns, ticks, median, start_bng_conf, stop_bng, start_cfwd, stop_cfwd
+# shared with bench/wrk-bench.sh: in_ns, ticks, median, start_bng_conf, stop_bng, start_cfwd, start_pcap4j, stop_forwarder
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
 
@@ -136,10 +139,11 @@ for v in "${variants[@]}"; do
   case $v in
     bridge) mac=$T1_MAC ip=$T1 ;;
     c-ring) mac=$LB_MAC ip=$VIP; start_cfwd || exit 1 ;;
+    pcap4j) mac=$LB_MAC ip=$VIP; start_pcap4j || exit 1 ;;
     pcap) mac=$LB_MAC ip=$VIP; start_bng pcap || exit 1 ;;
     ring-v3) mac=$LB_MAC ip=$VIP; start_bng raw -Dbng.ring.version=3 || exit 1 ;;
     ring-v2) mac=$LB_MAC ip=$VIP; start_bng raw -Dbng.ring.version=2 || exit 1 ;;
-    *) echo "dsr-bench: unknown variant $v (bridge, c-ring, pcap, ring-v3, ring-v2)" >&2; exit 2 ;;
+    *) echo "dsr-bench: unknown variant $v (bridge, c-ring, pcap4j, pcap, ring-v3, ring-v2)" >&2; exit 2 ;;
   esac
   echo "== $v: saturation flood (${WARMUP} s warm-up, ${WINDOW} s window, runs: $RUNS)"
   sat[$v]=$(row "$v" "$mac" "$ip" 0)
@@ -147,12 +151,12 @@ for v in "${variants[@]}"; do
     echo "== $v: fixed rate $RATE pps"
     fixed[$v]=$(row "$v" "$mac" "$ip" "$RATE")
   fi
-  if (( LATENCY )); then
+  if (( LATENCY )) && [[ $v != pcap4j ]]; then   # pcap4j's reference forwards floods only (no checksum completion)
     echo "== $v: latency (ping and TCP connect, 100 each, light load)"
     if [[ $v == bridge ]]; then lat[$v]=$(latency "$T1"); else lat[$v]=$(latency "$VIP"); fi
   fi
-  if [[ $v == c-ring ]]; then
-    drops[$v]=$(stop_cfwd)
+  if [[ $v == c-ring || $v == pcap4j ]]; then
+    drops[$v]=$(stop_forwarder)
   elif [[ $v != bridge ]]; then
     # Where frames were lost, over the whole variant: the driver's counters (show interfaces:
     # received, sent, dropped = ring/kernel drops + cut + failed sends) and the kernel's drops on
@@ -202,15 +206,17 @@ if (( LATENCY )); then
   printf '| %-7s | %14s | %16s |\n' variant "ping" "TCP connect"
   printf '|---------|---------------:|-----------------:|\n'
   for v in "${variants[@]}"; do
+    [[ -n ${lat[$v]:-} ]] || continue
     read -r pg tc <<< "${lat[$v]}"
     printf '| %-7s | %14s | %16s |\n' "$v" "$pg" "$tc"
   done
 fi
 
 # Issue 9's comparisons, when the variants they need ran: saturation rate and CPU per packet at the
-# fixed rate of bng's default driver (ring-v2) against the C forwarder and against pcap.
+# fixed rate of bng's default driver (ring-v2) against the C forwarder and against pcap4j (the
+# issue's pcap reference), and for information against bng's own libpcap driver.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
-if [[ -n ${sat[c-ring]:-} || -n ${sat[pcap]:-} ]]; then
+if [[ -n ${sat[c-ring]:-} || -n ${sat[pcap]:-} || -n ${sat[pcap4j]:-} ]]; then
   echo
   echo "ratios (issue 9): ring = bng's default driver (ring-v2); rates at saturation, CPU per packet at $RATE pps"
   for v in ring-v2 ring-v3; do
@@ -225,9 +231,13 @@ if [[ -n ${sat[c-ring]:-} || -n ${sat[pcap]:-} ]]; then
         line+="; CPU/pkt / c-ring = $(ratio "$u" "$cu") (goal <= 1.1)"
       fi
     fi
+    if [[ -n ${sat[pcap4j]:-} ]]; then
+      read -r _ pf _ _ _ _ <<< "${sat[pcap4j]}"
+      line+="; forwarded / pcap4j = $(ratio "$f" "$pf") (goal >= 1.6)"
+    fi
     if [[ -n ${sat[pcap]:-} ]]; then
       read -r _ pf _ _ _ _ <<< "${sat[pcap]}"
-      line+="; forwarded / pcap = $(ratio "$f" "$pf") (goal >= 1.6)"
+      line+="; forwarded / pcap (bng's libpcap driver) = $(ratio "$f" "$pf")"
     fi
     echo "$line"
   done

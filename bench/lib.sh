@@ -27,22 +27,40 @@ start_bng_conf() {
 }
 
 start_cfwd() {   # the C forwarder ($work/cfwd, bench/cfwd/cfwd.c) in bng's place, pinned like bng
-  ip netns exec "${P}lb" nice -n "$NICE" taskset -c "$BAL_CPUS" "$work/cfwd" eth0 "$LB_MAC" "$VIP" "$T1_MAC" "$T2_MAC" \
-    > "$work/cfwd.out" 2>&1 &
-  bng_pid=$!
-  # cfwd answers no ARP: the router reaches the VIP through a static neighbour entry while it runs
-  in_ns rt ip neigh replace "$VIP" lladdr "$LB_MAC" dev eth0 nud permanent
-  sleep 0.5
-  kill -0 "$bng_pid" 2>/dev/null || { echo "bench: cfwd did not start:" >&2; cat "$work/cfwd.out" >&2; return 1; }
+  start_forwarder cfwd "$work/cfwd"
 }
 
-stop_cfwd() {   # prints cfwd's own counters: received forwarded dropped ring-drops
+# start_pcap4j: bng.bench.Pcap4jForwarder (bench/target/benchmarks.jar) in bng's place, pinned like bng
+start_pcap4j() {
+  [[ -f bench/target/benchmarks.jar ]] || { echo "bench: build the bench jar first: mvn -q -B -Pbench -pl bench package" >&2; return 1; }
+  start_forwarder pcap4j "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" --enable-native-access=ALL-UNNAMED \
+    -Xlog:gc:file="$work/gc.log" -cp bench/target/benchmarks.jar bng.bench.Pcap4jForwarder
+}
+
+# start_forwarder NAME COMMAND...: COMMAND eth0 LB_MAC VIP T1_MAC T2_MAC in the lb node, output in
+# $work/fwd.out; such forwarders answer no ARP: the router reaches the VIP through a static
+# neighbour entry while one runs
+start_forwarder() {
+  local name=$1
+  shift
+  ip netns exec "${P}lb" nice -n "$NICE" taskset -c "$BAL_CPUS" "$@" eth0 "$LB_MAC" "$VIP" "$T1_MAC" "$T2_MAC" \
+    > "$work/fwd.out" 2>&1 &
+  bng_pid=$!
+  in_ns rt ip neigh replace "$VIP" lladdr "$LB_MAC" dev eth0 nud permanent
+  sleep 1
+  kill -0 "$bng_pid" 2>/dev/null || { echo "bench: $name did not start:" >&2; cat "$work/fwd.out" >&2; return 1; }
+}
+
+stop_forwarder() {   # prints the forwarder's own counters: received forwarded dropped ring-drops
   [[ -n $bng_pid ]] || return 0
   kill -TERM "$bng_pid" 2>/dev/null
+  # called as $(stop_forwarder), a subshell, where wait cannot wait for the caller's child: poll
+  for _ in $(seq 1 50); do kill -0 "$bng_pid" 2>/dev/null || break; sleep 0.1; done
   wait "$bng_pid" 2>/dev/null
   bng_pid=""
   in_ns rt ip neigh del "$VIP" dev eth0 2>/dev/null
-  awk '/^received/ {print $2, $4, $6 + $8, 0}' "$work/cfwd.out"
+  rm -f "$work/gc.log"
+  awk '/^received/ {print $2, $4, $6 + $8, 0}' "$work/fwd.out"
 }
 
 stop_bng() {

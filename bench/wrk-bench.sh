@@ -108,7 +108,7 @@ NFT
 stop_balancer() {
   case $current in
     bng-dsr|bng-dsr2|bng-nat) stop_bng ;;
-    c-ring) stop_cfwd >/dev/null ;;
+    c-ring) stop_forwarder >/dev/null ;;
     haproxy) kill "$bng_pid" 2>/dev/null; wait "$bng_pid" 2>/dev/null; bng_pid=""; in_ns lb ip addr del "$HAPROXY_IP/24" dev eth0 ;;
     nftables) in_ns lb nft delete table ip bngbench; in_ns lb sysctl -qw net.ipv4.ip_forward=0; in_ns lb ip addr del "$NFT_IP/24" dev eth0 ;;
   esac
