@@ -85,6 +85,12 @@ final class StatementParser {
         }
         next++;
         config.hostname = v.text();
+        if (v.is(Token.Type.WORD) && peek().is(Token.Type.WORD)) {
+            values.error(peek().position(), "expected end of line, found " + peek().describe() + "; a name with "
+                    + "spaces is written in quotes: hostname \"" + v.text() + " " + peek().text() + "\"");
+            skipStatement();
+            return;
+        }
         endOfStatement();
     }
 
@@ -212,6 +218,11 @@ final class StatementParser {
                 values.error(name.position(), "unknown " + owner + (owner.equals("set") ? " parameter " : " attribute ")
                         + name.describe()
                         + "; expected one of " + String.join(", ", known) + hint);
+                if (hint.startsWith(" (is the '}'")) {
+                    // Read the statement as one: its lines would otherwise each be an error of this block.
+                    next--;
+                    return;
+                }
             } else if (peek().isValue()) {
                 next++;
             }

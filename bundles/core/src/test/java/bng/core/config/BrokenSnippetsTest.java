@@ -66,7 +66,13 @@ class BrokenSnippetsTest {
                 broken("network 1 mask 255.0.255.0", "b.conf:1:16: network 1 mask: expected a dotted mask such as "
                         + "255.255.255.0 or a prefix length 0..32, found '255.0.255.0'"),
                 broken("network 1 mask6 129", "b.conf:1:17: network 1 mask6: expected a number 0..128, found '129'"),
-                broken("hostname LB1 LB2", "b.conf:1:14: expected end of line, found 'LB2'"),
+                broken("hostname LB1 LB2", "b.conf:1:14: expected end of line, found 'LB2'; a name with spaces is written "
+                        + "in quotes: hostname \"LB1 LB2\""),
+                // A missing '}': the next statement is read as one, so its lines are not errors too.
+                broken("target 1 {\n  ipaddr 198.18.0.11\n\nserver 1 {\n  ipaddr 198.18.0.100\n  targets 1\n}",
+                        "b.conf:4:1: unknown target attribute 'server'; expected one of ipaddr, ipaddr6, port, "
+                                + "protocol, tcpopen, ping, ping6, agent, agent6, arp, script, alert, upalert, dsr, "
+                                + "weight (is the '}' of the block opened at 1:10 missing?)"),
                 broken("hostname", "b.conf:1:9: hostname: expected a name or a quoted string, found end of input"),
                 broken("target 1 {\n  port 80",
                         "b.conf:2:10: expected '}' to close the block opened at 1:10, found end of input"),
