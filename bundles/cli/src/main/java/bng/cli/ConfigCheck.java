@@ -5,9 +5,7 @@ import bng.core.config.ConfigParser;
 import bng.core.config.ConfigResult;
 import bng.core.config.Configuration;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,13 +19,11 @@ public final class ConfigCheck {
         String name = file.toString();
         String text;
         try {
-            text = Files.readString(file);
+            text = ConfigParser.readFile(file);
         } catch (NoSuchFileException e) {
             return List.of(name + ": cannot read: no such file");
         } catch (AccessDeniedException e) {
             return List.of(name + ": cannot read: permission denied");
-        } catch (CharacterCodingException e) {
-            return List.of(name + ": cannot read: not UTF-8 text");
         } catch (IOException e) {
             return List.of(name + ": cannot read: " + e.getMessage());
         }

@@ -82,6 +82,15 @@ class MainTest {
     }
 
     @Test
+    void checkOfALatin1FileNamesWhereItIsNotUtf8() throws Exception {
+        Path conf = dir.resolve("latin1.conf");
+        Files.write(conf, "// f\u00fcr das B\u00fcro\nnetwork 1 name B\u00fcro\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(1, run("", "-c", conf.toString(), "check"));
+        assertTrue(err().startsWith(conf + ":2:17: not configuration text: bytes that are not UTF-8"), err());
+        assertEquals(1, err().lines().count(), err());
+    }
+
+    @Test
     void notRunningInstance() {
         assertEquals(3, run("", "status"));
         assertEquals("BalanceNG: not running\n", out());

@@ -13,6 +13,9 @@ import java.util.Map;
 final class StatementParser {
     private static final String STATEMENTS = "hostname, modules, set, interface, network, gateway, vrrp, bgp, server, "
             + "target, register, enable, disable, unregister";
+    private static final List<String> STATEMENT_LIST = List.of(STATEMENTS.split(", "));
+    /** Attributes whose value is free text: a space in it needs quotes. */
+    private static final List<String> TEXT_ATTRIBUTES = List.of("name", "script", "alert", "upalert");
 
     /** Applies one attribute to the object being parsed; false when the name is not one of its attributes. */
     private interface AttributeSetter {
@@ -62,6 +65,8 @@ final class StatementParser {
                     hint = "; a block's '{' goes at the end of its header's line (target 1 {)";
                 } else if (keyword.is(Token.Type.WORD) && (keyword.text().startsWith("#") || keyword.text().startsWith(";"))) {
                     hint = "; comments start with //";
+                } else if (keyword.is(Token.Type.WORD) && STATEMENT_LIST.contains(lowerCase(keyword.text()))) {
+                    hint = "; keywords are lower case";
                 }
                 values.error(keyword.position(), (keyword.is(Token.Type.WORD)
                         ? "unknown keyword " + keyword.describe() + "; expected one of " + STATEMENTS
@@ -80,6 +85,12 @@ final class StatementParser {
         }
         next++;
         config.hostname = v.text();
+        if (v.is(Token.Type.WORD) && peek().is(Token.Type.WORD)) {
+            values.error(peek().position(), "expected end of line, found " + peek().describe() + "; a name with "
+                    + "spaces is written in quotes: hostname \"" + v.text() + " " + peek().text() + "\"");
+            skipStatement();
+            return;
+        }
         endOfStatement();
     }
 
@@ -186,6 +197,9 @@ final class StatementParser {
                 }
             }
             int errorsBefore = errors.size();
+            // The value written before this name, and whose it is: "alert /usr/bin/page-ops --urgent".
+            Token value = next >= 2 && tokens.get(next - 1).isValue() ? tokens.get(next - 1) : null;
+            Token valueOf = value == null ? null : tokens.get(next - 2);
             next++;
             if (!name.is(Token.Type.WORD)) {
                 values.error(name.position(), "expected " + owner + (owner.equals("set") ? " parameter (" : " attribute (")
@@ -193,12 +207,22 @@ final class StatementParser {
                         + "), found " + name.describe());
             } else if (!setter.apply(name, peek())) {
                 // A statement keyword inside a block: most likely the block's '}' was left out.
-                String hint = open != null && List.of(STATEMENTS.split(", ")).contains(name.text())
+                String hint = open != null && STATEMENT_LIST.contains(name.text())
                         ? " (is the '}' of the block opened at " + open.line() + ":" + open.column() + " missing?)"
-                        : "";
+                        : known.contains(lowerCase(name.text())) ? "; keywords are lower case" : "";
+                if (hint.isEmpty() && value != null && value.is(Token.Type.WORD) && valueOf.is(Token.Type.WORD)
+                        && TEXT_ATTRIBUTES.contains(valueOf.text())) {
+                    hint = "; a value with spaces is written in quotes: " + valueOf.text() + " \"" + value.text() + " "
+                            + name.text() + "\"";
+                }
                 values.error(name.position(), "unknown " + owner + (owner.equals("set") ? " parameter " : " attribute ")
                         + name.describe()
                         + "; expected one of " + String.join(", ", known) + hint);
+                if (hint.startsWith(" (is the '}'")) {
+                    // Read the statement as one: its lines would otherwise each be an error of this block.
+                    next--;
+                    return;
+                }
             } else if (peek().isValue()) {
                 next++;
             }
@@ -229,15 +253,35 @@ final class StatementParser {
         }
         next++;
         Map<Integer, ? extends LifeCycleBuilder> builders = kind.builders(config);
+        // The first problem of a range is reported, the others counted: 1-65532 is one mistake.
+        String pending = null;
+        Position pendingAt = null;
+        int more = 0;
         for (int i = 0; i < ids.size(); i++) {
             LifeCycleBuilder b = builders.get(ids.get(i));
             String problem = b == null ? "is not defined" : transition(verb.text(), b);
-            if (problem != null) {
-                values.error(positions.get(i), verb.text() + " " + kind.singular + " " + ids.get(i) + ": "
-                        + kind.singular + " " + ids.get(i) + " " + problem);
+            if (problem == null) {
+                continue;
             }
+            if (positions.get(i).equals(pendingAt)) {
+                more++;
+                continue;
+            }
+            reportRange(pendingAt, pending, more, kind);
+            pending = verb.text() + " " + kind.singular + " " + ids.get(i) + ": " + kind.singular + " " + ids.get(i)
+                    + " " + problem;
+            pendingAt = positions.get(i);
+            more = 0;
         }
+        reportRange(pendingAt, pending, more, kind);
         endOfStatement();
+    }
+
+    private void reportRange(Position at, String message, int more, ObjectKind kind) {
+        if (message != null) {
+            String others = more == 1 ? kind.singular : kind.plural;
+            values.error(at, more == 0 ? message : message + " (and " + more + " more " + others + " of that range)");
+        }
     }
 
     /** Moves b along define -> register -> enable; returns why it cannot, or null. */
@@ -298,6 +342,10 @@ final class StatementParser {
         while (!peek().endsLine() && !peek().is(Token.Type.CLOSE)) {
             next++;
         }
+    }
+
+    private static String lowerCase(String word) {
+        return word.toLowerCase(java.util.Locale.ROOT);
     }
 
     private Token peek() {

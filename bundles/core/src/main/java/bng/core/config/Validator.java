@@ -2,8 +2,10 @@ package bng.core.config;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Checks that need the whole resulting configuration: references between objects resolve,
@@ -80,23 +82,44 @@ final class Validator {
     private void checkServer(ServerDef s) {
         String owner = "server " + s.id();
         List<Integer> all = new ArrayList<>(s.targets());
+        Set<Integer> primary = new HashSet<>(s.targets()); // List.contains per id would be quadratic in 1-65532
         for (int id : s.backup()) {
-            if (s.targets().contains(id)) {
+            if (primary.contains(id)) {
                 report(owner + " backup: target " + id + " is already a primary target", owner + " backup " + id);
             } else {
                 all.add(id);
             }
         }
+        // The first undefined target of a range is reported, the others counted: 1-65532 is one mistake.
+        String pending = null;
+        Position pendingAt = null;
+        int more = 0;
         for (int id : all) {
-            String list = s.targets().contains(id) ? "targets" : "backup";
+            String list = primary.contains(id) ? "targets" : "backup";
             TargetDef t = config.targets().get(id);
             if (t == null) {
-                report(owner + " " + list + ": target " + id + " is not defined", owner + " " + list + " " + id);
+                Position at = sites.getOrDefault(owner + " " + list + " " + id, Position.UNKNOWN);
+                if (at.equals(pendingAt) && !at.equals(Position.UNKNOWN)) {
+                    more++;
+                    continue;
+                }
+                undefined(pendingAt, pending, more);
+                pending = owner + " " + list + ": target " + id + " is not defined";
+                pendingAt = at;
+                more = 0;
             } else if (t.dsr() && t.port() != null && s.port() != null && !t.port().equals(s.port())) {
                 report("target " + id + " port " + t.port() + " differs from " + owner + " port " + s.port()
                         + "; a DSR target cannot rewrite ports", "target " + id + " port", "target " + id + " dsr",
                         owner + " port", owner + " " + list + " " + id);
             }
+        }
+        undefined(pendingAt, pending, more);
+    }
+
+    private void undefined(Position at, String message, int more) {
+        if (message != null) {
+            String others = more == 1 ? " more target" : " more targets";
+            values.error(at, more == 0 ? message : message + " (and " + more + others + " of that range)");
         }
     }
 

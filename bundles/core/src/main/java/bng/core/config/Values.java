@@ -32,8 +32,16 @@ final class Values {
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9._+:@-]+");
     private static final Pattern MODULE_NAME = Pattern.compile("[a-z][a-z0-9]*");
 
+    /**
+     * Ids all the lists of one text may name together (ranges expanded): twice what BalanceNG's
+     * limits need (512 servers listing its at most 1024 targets), and a bound on memory: a few thousand lines of
+     * {@code server N targets 1-65532} must not exhaust it.
+     */
+    static final int MAX_LISTED_IDS = 1 << 20;
+
     private final String source;
     private final List<ConfigError> errors;
+    private long listed;
 
     Values(String source, List<ConfigError> errors) {
         this.source = source;
@@ -195,8 +203,10 @@ final class Values {
         }
         List<Integer> ids = new ArrayList<>();
         Set<Integer> seen = new HashSet<>();
-        for (int i = 0; i < parts.length; i++) {
+        int offset = 0; // where parts[i] starts in the token: elementPosition(i) for each i would be quadratic
+        for (int i = 0; i < parts.length; offset += parts[i].length() + 1, i++) {
             String part = parts[i];
+            Position at = new Position(v.line(), v.column() + offset);
             int dash = part.indexOf('-', 1);
             Long first = parseNumber(dash < 0 ? part : part.substring(0, dash));
             Long last = dash < 0 ? first : parseNumber(part.substring(dash + 1));
@@ -205,22 +215,28 @@ final class Values {
                     ? (i == parts.length - 1 ? "nothing after the last ','" : "an empty entry")
                         + " (lists are written without spaces: 1,2)"
                     : new Token(Token.Type.WORD, part, 0, 0).describe();
-                error(v.elementPosition(i), what + ": expected " + kind + " ids 1.." + maxId(kind)
+                error(at, what + ": expected " + kind + " ids 1.." + maxId(kind)
                         + " (or ranges such as 1-4) separated by commas, found " + found);
                 return null;
             }
             if (first > last) {
-                error(v.elementPosition(i), what + ": the range " + part + " runs backwards; write " + last + "-" + first);
+                error(at, what + ": the range " + part + " runs backwards; write " + last + "-" + first);
                 return null;
             }
+            if (listed + (last - first + 1) > MAX_LISTED_IDS) {
+                error(at, what + ": more than " + MAX_LISTED_IDS + " ids are listed in this text (BalanceNG's "
+                        + "limits, 512 servers and 1024 targets, need at most 524288)");
+                return null;
+            }
+            listed += last - first + 1;
             for (long n = first; n <= last; n++) {
                 if (!seen.add((int) n)) {
-                    error(v.elementPosition(i), what + ": " + kind + " " + n + " is listed twice");
+                    error(at, what + ": " + kind + " " + n + " is listed twice");
                     return null;
                 }
                 ids.add((int) n);
                 if (positions != null) {
-                    positions.add(v.elementPosition(i));
+                    positions.add(at);
                 }
             }
         }

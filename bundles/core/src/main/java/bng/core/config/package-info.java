@@ -4,5 +4,5 @@
  * client can validate a file before it starts anything.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package bng.core.config;

@@ -8,8 +8,6 @@ import bng.core.config.ConfigParser;
 import bng.core.config.ConfigResult;
 import bng.core.config.Configuration;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -91,7 +89,7 @@ public final class RunningConfigManager implements RunningConfig {
         }
         String text;
         try {
-            text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+            text = ConfigParser.readFile(Path.of(file));
         } catch (IOException | RuntimeException e) {
             return new ConfigResult(null, List.of(new ConfigError(file, 0, 0, "cannot read: " + e.getMessage())));
         }

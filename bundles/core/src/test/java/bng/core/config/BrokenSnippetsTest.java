@@ -18,7 +18,11 @@ class BrokenSnippetsTest {
         return Stream.of(
                 broken("targt 1 {\n  ipaddr 198.18.0.1\n}",
                         "b.conf:1:1: unknown keyword 'targt'; expected one of " + STATEMENTS),
-                broken("Target 1", "b.conf:1:1: unknown keyword 'Target'; expected one of " + STATEMENTS),
+                broken("Target 1", "b.conf:1:1: unknown keyword 'Target'; expected one of " + STATEMENTS
+                        + "; keywords are lower case"),
+                broken("target 1 IPADDR 198.18.0.11", "b.conf:1:10: unknown target attribute 'IPADDR'; expected one of "
+                        + "ipaddr, ipaddr6, port, protocol, tcpopen, ping, ping6, agent, agent6, arp, script, alert, "
+                        + "upalert, dsr, weight; keywords are lower case"),
                 broken("}", "b.conf:1:1: expected a statement keyword (" + STATEMENTS + "), found '}'"),
                 broken("target 1 {\n  wieght 5\n}",
                         "b.conf:2:3: unknown target attribute 'wieght'; expected one of ipaddr, ipaddr6, port, "
@@ -62,7 +66,13 @@ class BrokenSnippetsTest {
                 broken("network 1 mask 255.0.255.0", "b.conf:1:16: network 1 mask: expected a dotted mask such as "
                         + "255.255.255.0 or a prefix length 0..32, found '255.0.255.0'"),
                 broken("network 1 mask6 129", "b.conf:1:17: network 1 mask6: expected a number 0..128, found '129'"),
-                broken("hostname LB1 LB2", "b.conf:1:14: expected end of line, found 'LB2'"),
+                broken("hostname LB1 LB2", "b.conf:1:14: expected end of line, found 'LB2'; a name with spaces is written "
+                        + "in quotes: hostname \"LB1 LB2\""),
+                // A missing '}': the next statement is read as one, so its lines are not errors too.
+                broken("target 1 {\n  ipaddr 198.18.0.11\n\nserver 1 {\n  ipaddr 198.18.0.100\n  targets 1\n}",
+                        "b.conf:4:1: unknown target attribute 'server'; expected one of ipaddr, ipaddr6, port, "
+                                + "protocol, tcpopen, ping, ping6, agent, agent6, arp, script, alert, upalert, dsr, "
+                                + "weight (is the '}' of the block opened at 1:10 missing?)"),
                 broken("hostname", "b.conf:1:9: hostname: expected a name or a quoted string, found end of input"),
                 broken("target 1 {\n  port 80",
                         "b.conf:2:10: expected '}' to close the block opened at 1:10, found end of input"),
@@ -142,6 +152,10 @@ class BrokenSnippetsTest {
                         + "vrrpversion, vrrpadverint, vrrpgarpcount, vrrpgarpinterval, vrrpvmac, gwtrackval, metricsport, metricsaddr"),
                 broken("target 1 alert", "b.conf:1:15: target 1 alert: expected a name or a quoted string, found end of input"),
                 broken("target 1 {\n  upalert {\n}", "b.conf:2:11: target 1 upalert: expected a name or a quoted string, found '{'"),
+                broken("target 1 alert /usr/bin/page-ops --urgent", "b.conf:1:34: unknown target attribute '--urgent'; "
+                        + "expected one of ipaddr, ipaddr6, port, protocol, tcpopen, ping, ping6, agent, agent6, arp, "
+                        + "script, alert, upalert, dsr, weight; a value with spaces is written in quotes: "
+                        + "alert \"/usr/bin/page-ops --urgent\""),
                 broken("target 1 arp 0,5", "b.conf:1:14: target 1 arp: expected interval,timeout (1..3600,1..86400), found '0,5'"),
                 broken("set draintimeout 86401", "b.conf:1:18: set draintimeout: expected a number 0..86400, found '86401'"),
                 broken("set metricsaddr localhost", "b.conf:1:17: set metricsaddr: expected an IPv4 or IPv6 address "
@@ -152,6 +166,25 @@ class BrokenSnippetsTest {
                         "b.conf:1:20: expected end of line, found '}'"),
                 broken("target 1 {\n  port 80 }\ntarget 2 { port 81 } junk",
                         "b.conf:3:22: expected end of line, found 'junk'"),
+                // Characters that are not text: one message for the line, where the first one is.
+                broken("hostname LB1\u0000", "b.conf:1:13: not configuration text: control character U+0000; a "
+                        + "configuration is text (is this a binary file?)"),
+                broken("target\u00A01 {\n  port 80\n}", "b.conf:1:7: not configuration text: non-breaking space "
+                        + "U+00A0 (copied from a web page?); write a plain space"),
+                broken("network 1 name \u201Clocal network\u201D", "b.conf:1:16: not configuration text: "
+                        + "typographic quote \u201C; strings are written between plain \" quotes"),
+                broken("hostname LB1\n\uFEFFtarget 1", "b.conf:2:1: not configuration text: invisible character U+FEFF "
+                        + "(a zero-width space or byte order mark); delete it"),
+                broken("network 1 name B\uFFFDro", "b.conf:1:17: not configuration text: bytes that are not UTF-8 "
+                        + "text; bng reads configuration files as UTF-8 (iconv -f latin1 -t utf-8 converts a Latin-1 file)"),
+                // A range is one mistake: its first problem is reported, the others counted.
+                broken("target 1\ntarget 2\nserver 1 targets 1-65532",
+                        "b.conf:3:18: server 1 targets: target 3 is not defined (and 65529 more targets of that range)"),
+                broken("target 1\ntarget 2\nregister targets 1-100,200",
+                        "b.conf:3:18: register target 3: target 3 is not defined (and 97 more targets of that range)",
+                        "b.conf:3:24: register target 200: target 200 is not defined"),
+                broken("target 1\ntarget 2\ntarget 3\nregister target 1\nenable targets 1-3",
+                        "b.conf:5:16: enable target 2: target 2 is not registered (and 1 more target of that range)"),
                 // Errors of the whole text are reported, sorted by line then column.
                 broken("server 1 targets 9\ntarget 1 port 0\nenable target 1\n",
                         "b.conf:1:18: server 1 targets: target 9 is not defined",

@@ -3,10 +3,16 @@ package bng.core.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The language features: forms, merging, life cycle, settings, strings, comments, prompt use. */
 class ConfigParserTest {
@@ -134,6 +140,27 @@ class ConfigParserTest {
     void aByteOrderMarkAndCrlfLineEndsFromAWindowsEditorAreNotText() {
         assertEquals(ok("hostname LB1\nmodules arp,slb\ntarget 1 {\n\tipaddr 198.18.0.11\n}\n"),
                 ok("\uFEFFhostname LB1\r\nmodules arp,slb\r\ntarget 1 {\r\n\tipaddr 198.18.0.11\r\n}\r\n"));
+    }
+
+    @Test
+    void filesAreReadAsUtf8AndOtherBytesAreReportedWhereTheyAre(@TempDir Path dir) throws IOException {
+        // A Latin-1 umlaut in a comment costs nothing (BalanceNG ignores comments byte by byte) ...
+        Path latin1 = Files.write(dir.resolve("latin1.conf"),
+                "// Konfiguration f\u00fcr das B\u00fcro\nhostname LB1\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals("LB1", ok(ConfigParser.readFile(latin1)).hostname());
+        // ... in a value it is reported with its line and column.
+        Path value = Files.write(dir.resolve("value.conf"),
+                "hostname LB1\nnetwork 1 name B\u00fcro\n".getBytes(StandardCharsets.ISO_8859_1));
+        List<ConfigError> errors = ConfigParser.parse("v.conf", ConfigParser.readFile(value), Configuration.empty())
+                .errors();
+        assertEquals(1, errors.size());
+        assertTrue(errors.get(0).toString().startsWith("v.conf:2:17: not configuration text: bytes that are not UTF-8"),
+                errors::toString);
+        assertEquals("B\u00fcro", ok(ConfigParser.readFile(Files.writeString(dir.resolve("utf8.conf"),
+                "network 1 name B\u00fcro\n"))).networks().get(1).name());
+        // Something endless is not read to the end.
+        IOException e = assertThrows(IOException.class, () -> ConfigParser.readFile(Path.of("/dev/zero")));
+        assertEquals("larger than 64 MB: not a configuration file", e.getMessage());
     }
 
     @Test

@@ -3,6 +3,7 @@ package bng.core.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -71,6 +72,34 @@ class HostileInputTest {
             assertSurvives("target 1 ipaddr6 " + ":".repeat(1 << 20));
             assertSurvives("\n".repeat(1 << 20));
             assertSurvives("target 1 weight 5\n".repeat(50_000));
+        });
+    }
+
+    @Test
+    void errorsAndListedIdsAreBounded() {
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            // A file of garbage gives the first errors and how many more, not one per line.
+            List<ConfigError> errors = ConfigParser.parse("g.conf", "wibble\n".repeat(10_000), Configuration.empty())
+                    .errors();
+            assertEquals(ConfigParser.MAX_ERRORS + 1, errors.size());
+            assertEquals("g.conf:101:1: 9900 more errors from here on are not shown", errors.getLast().toString());
+            // Thousands of 1-65532 ranges would fill memory: the text may list 1048576 ids in all.
+            StringBuilder text = new StringBuilder();
+            for (int i = 1; i <= 3000; i++) {
+                text.append("server ").append(i).append(" targets 1-65532\n");
+            }
+            errors = ConfigParser.parse("r.conf", text.toString(), Configuration.empty()).errors();
+            assertEquals("r.conf:17:19: server 17 targets: more than 1048576 ids are listed in this text (BalanceNG's "
+                    + "limits, 512 servers and 1024 targets, need at most 524288)", errors.get(16).toString());
+            // 65532 targets listed one by one: linear, not quadratic, in the list's length.
+            StringBuilder all = new StringBuilder();
+            StringBuilder list = new StringBuilder();
+            for (int i = 1; i <= Values.MAX_SERVER_TARGET_ID; i++) {
+                all.append("target ").append(i).append('\n');
+                list.append(i == 1 ? "" : ",").append(i);
+            }
+            all.append("server 1 targets ").append(list).append("\nregister targets ").append(list).append('\n');
+            assertTrue(ConfigParser.parse("l.conf", all.toString(), Configuration.empty()).ok());
         });
     }
 }
