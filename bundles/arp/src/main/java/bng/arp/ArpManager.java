@@ -58,7 +58,7 @@ public final class ArpManager implements ConfigListener, MastershipListener {
     synchronized void activate() {
         announcer = new GratuitousArp(ports, owned);
         resolver = new Resolver(ports, neighbours);
-        announcer6 = new UnsolicitedNa(ports);
+        announcer6 = new UnsolicitedNa(ports, owned);
         resolver6 = new Resolver6(ports, neighbours);
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bng-arp");
@@ -102,7 +102,8 @@ public final class ArpManager implements ConfigListener, MastershipListener {
         Configuration c = config;
         int count = (int) c.setting(Setting.VRRPGARPCOUNT);
         long spacing = c.setting(Setting.VRRPGARPINTERVAL) * 1000;
-        int n = announcer.planAll(c, clock.getAsLong(), count, spacing);
+        long now = clock.getAsLong();
+        int n = announcer.planAll(c, now, count, spacing) + announcer6.planAll(c, now, count, spacing);
         LOG.log(System.Logger.Level.INFO, "announcing {0} addresses {1} times ({2})", n, count, reason);
         scheduler.execute(this::tick);
     }

@@ -1,46 +1,33 @@
 package bng.arp;
 
+import bng.core.api.OwnedAddresses;
 import bng.core.api.Ports;
 import bng.core.config.Configuration;
 import bng.core.config.NetworkDef;
 import bng.core.config.ObjectState;
 import bng.core.config.ServerDef;
 import java.net.Inet6Address;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
  * Unsolicited neighbour advertisements (RFC 4861 §7.2.6) of owned IPv6 addresses, the IPv6 twin
- * of {@link GratuitousArp}: each newly owned {@code real6}/{@code virt6} and server
- * {@code ipaddr6} is announced {@link GratuitousArp#COUNT} times (§7.2.6 allows up to
- * MAX_NEIGHBOR_ADVERTISEMENT = 3), a second apart, to all nodes with the override flag.
- * {@link #announceAll} is the hook for a VRRP takeover: the new master re-announces everything.
+ * of {@link GratuitousArp}: each {@code real6}/{@code virt6} and server {@code ipaddr6}, to all
+ * nodes with the override flag, scheduled by {@link Announcer} (three times a second apart by
+ * default: §7.2.6 allows up to MAX_NEIGHBOR_ADVERTISEMENT = 3; on a VRRP takeover as often as
+ * {@code vrrpgarpcount} says, like the IPv4 announcements).
  */
-final class UnsolicitedNa {
+final class UnsolicitedNa extends Announcer<UnsolicitedNa.Announcement> {
     /** One owned address on one network (-1: no network holds it, announce on every port). */
-    record Announcement(Inet6Address address, int networkId) {}
+    record Announcement(Inet6Address address, int networkId) implements Announcer.Announced {}
 
-    private static final class Pending {
-        final Announcement what;
-        int sent;
-        int attempts;
-        long due;
-
-        Pending(Announcement what, long due) {
-            this.what = what;
-            this.due = due;
-        }
-    }
-
-    private final Ports ports;
-    private final List<Pending> pending = new ArrayList<>();
+    private final OwnedAddresses owned;
     private final byte[] buf = new byte[NdFrames.FRAME_LENGTH];
 
-    UnsolicitedNa(Ports ports) {
-        this.ports = ports;
+    /** @param owned what this node answers for now: a VRRP backup announces no floating address */
+    UnsolicitedNa(Ports ports, OwnedAddresses owned) {
+        super(ports);
+        this.owned = owned;
     }
 
     static Set<Announcement> announcements(Configuration c) {
@@ -64,77 +51,19 @@ final class UnsolicitedNa {
         return out;
     }
 
-    synchronized int plan(Configuration previous, Configuration current, long now) {
-        Set<Announcement> added = announcements(current);
-        added.removeAll(announcements(previous));
-        queue(added, now);
-        return added.size();
+    @Override
+    Set<Announcement> wanted(Configuration c) {
+        return announcements(c);
     }
 
-    /** Re-announces every owned IPv6 address (a VRRP takeover: the neighbours must move to us). */
-    synchronized int announceAll(Configuration current, long now) {
-        Set<Announcement> all = announcements(current);
-        queue(all, now);
-        return all.size();
+    @Override
+    boolean owns(Announcement a) {
+        return owned.ownsIpv6(a.address().getAddress(), 0);
     }
 
-    private void queue(Set<Announcement> what, long now) {
-        for (Announcement a : what) {
-            pending.removeIf(p -> p.what.equals(a));
-            pending.add(new Pending(a, now));
-        }
-    }
-
-    synchronized int tick(Configuration current, long now) {
-        int frames = 0;
-        for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
-            Pending p = it.next();
-            if (p.due > now) {
-                continue;
-            }
-            p.attempts++;
-            int out = send(current, p.what);
-            if (out > 0) {
-                p.sent++;
-                frames += out;
-            }
-            p.due = now + GratuitousArp.SPACING_MILLIS;
-            if (p.sent >= GratuitousArp.COUNT || p.attempts >= GratuitousArp.MAX_ATTEMPTS) {
-                it.remove();
-            }
-        }
-        return frames;
-    }
-
-    synchronized int pendingCount() {
-        return pending.size();
-    }
-
-    synchronized void clear() {
-        pending.clear();
-    }
-
-    private int send(Configuration c, Announcement a) {
-        if (a.networkId() >= 0) {
-            return sendOn(ports.portOfNetwork(a.networkId()), a.address()) ? 1 : 0;
-        }
-        int frames = 0;
-        Set<Integer> done = new LinkedHashSet<>();
-        for (NetworkDef n : c.networks().values()) {
-            int port = ports.portOfNetwork(n.id());
-            if (n.state() == ObjectState.ENABLED && port >= 0 && done.add(port)) {
-                frames += sendOn(port, a.address()) ? 1 : 0;
-            }
-        }
-        return frames;
-    }
-
-    private boolean sendOn(int port, Inet6Address address) {
-        long mac = port < 0 ? -1 : ports.mac(port);
-        if (mac < 0) {
-            return false;
-        }
-        int len = NdFrames.unsolicited(buf, mac, Networks6.hi(address), Networks6.lo(address));
+    @Override
+    boolean sendOn(int port, long mac, Announcement a) {
+        int len = NdFrames.unsolicited(buf, mac, Networks6.hi(a.address()), Networks6.lo(a.address()));
         return ports.send(port, buf, len);
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import bng.core.config.Configuration;
 import bng.core.config.IpAddresses;
+import bng.core.impl.AddressBook;
 import bng.core.impl.NeighbourTable;
 import java.util.HexFormat;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class Ipv6AnnouncementsTest {
     WirePorts ports;
     Configuration config;
+    AddressBook book;
     long mac;
     long t0;
 
@@ -27,6 +29,8 @@ class Ipv6AnnouncementsTest {
         ports = new WirePorts().open(1, "eth0").networks(config);
         mac = ports.mac(1);
         t0 = System.currentTimeMillis();
+        book = new AddressBook();
+        book.configurationChanged(Configuration.empty(), config);
     }
 
     /** The golden unsolicited NA for 2001:db8::1 rewritten for another address's last byte. */
@@ -39,7 +43,7 @@ class Ipv6AnnouncementsTest {
 
     @Test
     void realVirtAndVipAreAnnouncedThreeTimesToAllNodes() throws Exception {
-        UnsolicitedNa na = new UnsolicitedNa(ports);
+        UnsolicitedNa na = new UnsolicitedNa(ports, book);
         assertEquals(3, na.plan(Configuration.empty(), config, t0));
         assertEquals(3, na.tick(config, t0));
         List<String> expected = List.of(withMac(NA_UNSOLICITED_REAL, mac),
@@ -52,7 +56,21 @@ class Ipv6AnnouncementsTest {
         assertEquals(3, na.tick(config, t0 + 2000));
         assertEquals(0, na.pendingCount(), "three times each, then done");
         assertEquals(0, na.plan(config, config, t0 + 3000), "nothing new, nothing announced");
-        assertEquals(3, na.announceAll(config, t0 + 3000), "the VRRP takeover hook re-announces all");
+        assertEquals(3, na.planAll(config, t0 + 3000, 2, 500), "a VRRP takeover re-announces all");
+        assertEquals(3, na.tick(config, t0 + 3000));
+        assertEquals(0, na.tick(config, t0 + 3400), "vrrpgarpinterval apart");
+        assertEquals(3, na.tick(config, t0 + 3500));
+        assertEquals(0, na.pendingCount(), "vrrpgarpcount times");
+    }
+
+    @Test
+    void aVrrpBackupAdvertisesOnlyItsRealAddress() throws Exception {
+        Configuration ha = Fixtures.vrrpBackup(book, config);
+        UnsolicitedNa na = new UnsolicitedNa(ports, book);
+        na.plan(Configuration.empty(), ha, t0);
+        assertEquals(1, na.tick(ha, t0), "virt6 and the VIP float: a backup overriding them would pull them to itself");
+        assertEquals(List.of(withMac(NA_UNSOLICITED_REAL, mac)), ports.drain("eth0"));
+        assertEquals(1, na.pendingCount(), "only real6 waits for its next send");
     }
 
     @Test
