@@ -69,6 +69,19 @@ final class Fixtures {
         return apply(Configuration.empty(), CONFIG);
     }
 
+    /**
+     * {@code config} with VRRP on network 1, told to {@code book}, and this node its backup: the
+     * floating addresses (virt, virt6, VIPs) are not owned.
+     */
+    static Configuration vrrpBackup(bng.core.impl.AddressBook book, Configuration config) {
+        bng.core.impl.MastershipManager mastership = new bng.core.impl.MastershipManager(book);
+        Configuration ha = apply(config, "modules vrrp,arp\nvrrp { vrid 7 priority 100 network 1 }\n");
+        book.configurationChanged(config, ha);
+        mastership.configurationChanged(config, ha);
+        mastership.report(bng.core.api.Mastership.State.BACKUP, "test");
+        return ha;
+    }
+
     static Configuration apply(Configuration base, String text) {
         ConfigResult r = ConfigParser.parse("arp-test.conf", text, base);
         assertTrue(r.ok(), () -> r.errors().toString());

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import bng.core.api.Frame;
 import bng.core.config.Configuration;
-import bng.core.api.Mastership;
 import bng.core.impl.AddressBook;
-import bng.core.impl.MastershipManager;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -151,11 +149,7 @@ class GratuitousArpTest {
 
     @Test
     void aVrrpBackupAnnouncesOnlyItsRealAddresses() throws Exception {
-        MastershipManager mastership = new MastershipManager(book);
-        Configuration ha = Fixtures.apply(config, "modules vrrp,arp\nvrrp { vrid 7 priority 100 network 1 }\n");
-        book.configurationChanged(config, ha);
-        mastership.configurationChanged(config, ha);
-        mastership.report(Mastership.State.BACKUP, "test");
+        Configuration ha = Fixtures.vrrpBackup(book, config);
         garp.plan(Configuration.empty(), ha, 0);
         garp.tick(ha, 0);
         assertEquals(List.of(golden(announcement("c6120001"), eth0)), ports.drain("eth0"));
