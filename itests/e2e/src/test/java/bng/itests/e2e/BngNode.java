@@ -57,6 +57,24 @@ final class BngNode implements AutoCloseable {
     /** The checkout whose {@code bin/bng} the tests run (the {@code bng.home} property). */
     static final Path HOME = Path.of(System.getProperty("bng.home", "../..")).toAbsolutePath().normalize();
 
+    /**
+     * Polls {@code done} every {@code pollMillis} until it holds, and fails with {@code what} when
+     * {@code millis} pass first; returns the time waited in ms.
+     */
+    static long await(long millis, long pollMillis, java.util.function.BooleanSupplier done,
+            java.util.function.Supplier<String> what) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + millis * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            if (done.getAsBoolean()) {
+                return (System.nanoTime() - start) / 1_000_000;
+            }
+            Thread.sleep(pollMillis);
+        }
+        fail("not within " + millis + " ms: " + what.get());
+        return -1;
+    }
+
     /** Fails the test class unless it runs as root (network namespaces). */
     static void requireRoot() {
         if (!"0".equals(Sh.run(5, "id", "-u").out().strip())) {

@@ -155,16 +155,7 @@ class KeepalivedInteropTest {
 
     /** Polls every 50 ms until {@code done} or {@code millis}; returns the time waited. */
     static long await(long millis, BooleanSupplier done, Supplier<String> what) throws InterruptedException {
-        long start = System.nanoTime();
-        long deadline = start + millis * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            if (done.getAsBoolean()) {
-                return (System.nanoTime() - start) / 1_000_000;
-            }
-            Thread.sleep(50);
-        }
-        fail("not within " + millis + " ms: " + what.get());
-        return -1;
+        return BngNode.await(millis, 50, done, what);
     }
 
     /** Both sides keep their states for {@code millis} (longer than a master-down interval). */

@@ -2,7 +2,6 @@ package bng.itests.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,16 +94,7 @@ class VrrpFailoverTest {
 
     /** Polls every 100 ms until {@code done} or {@code millis}; returns the time waited. */
     static long await(long millis, BooleanSupplier done, java.util.function.Supplier<String> what) throws InterruptedException {
-        long start = System.nanoTime();
-        long deadline = start + millis * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            if (done.getAsBoolean()) {
-                return (System.nanoTime() - start) / 1_000_000;
-            }
-            Thread.sleep(100);
-        }
-        fail("not within " + millis + " ms: " + what.get());
-        return -1;
+        return BngNode.await(millis, 100, done, what);
     }
 
     static String curl(int client) {

@@ -2,7 +2,6 @@ package bng.itests.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,15 +128,7 @@ class VrrpIpv6TakeoverTest {
 
     static long await(long millis, java.util.function.BooleanSupplier done, java.util.function.Supplier<String> what)
             throws InterruptedException {
-        long start = System.nanoTime();
-        while (System.nanoTime() - start < millis * 1_000_000) {
-            if (done.getAsBoolean()) {
-                return (System.nanoTime() - start) / 1_000_000;
-            }
-            Thread.sleep(100);
-        }
-        fail("not within " + millis + " ms: " + what.get());
-        return -1;
+        return BngNode.await(millis, 100, done, what);
     }
 
     static String curl() {
