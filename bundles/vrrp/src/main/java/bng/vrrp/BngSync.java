@@ -166,7 +166,10 @@ public final class BngSync implements ConfigListener, ShowTopic {
     }
 
     private void add(long key, int target, int state, int op) {
-        SyncFrames.record(buf, pending++, key, target, op, state);
+        // A proxied connection's port goes with it: the new master must map the target's replies
+        // back before the client side sends again (in a download the target sends first).
+        int proxyPort = op == SessionTable.CHANGE_ADDED ? sessions.heldProxyPort(key, target) : 0;
+        SyncFrames.record(buf, pending++, key, target, op, state, proxyPort);
         if (op == SessionTable.CHANGE_ADDED) {
             sentAdded++;
         } else {
@@ -237,6 +240,6 @@ public final class BngSync implements ConfigListener, ShowTopic {
         out.append("  received: sessions added ").append(r.added).append(", removed ").append(r.removed)
                 .append(", refused ").append(r.refused).append(", sequence gaps ").append(r.gaps)
                 .append(", resync requests ").append(r.resyncRequests).append(", malformed ").append(r.malformed)
-                .append('\n');
+                .append(", proxy ports refused ").append(r.proxyPortsRefused).append('\n');
     }
 }

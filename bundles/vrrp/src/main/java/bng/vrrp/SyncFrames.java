@@ -11,7 +11,9 @@ import bng.core.api.Macs;
  *  0  "BNGS" magic            4  version 1   5  type (1 sessions, 2 ack, 3 resync request)
  *  6  record count (u16)      8  sequence number (u32, per sender, +1 per datagram)
  * 12  records, 16 bytes each: session key (u64: client IPv4, client port, server id),
- *     target id (u32), op (1 added, 2 removed), state (SessionTable.STATE_*), 2 reserved
+ *     target id (u32), op (1 added, 2 removed), state (SessionTable.STATE_*), proxy port (u16:
+ *     the SNAT/NAT outside port the connection holds toward the target, 0 none; these two bytes
+ *     were reserved and 0 before 2026-11-30, so an older peer sends "none")
  * </pre>
  *
  * An ack carries the sequence it acknowledges and no records. Built into one reused buffer.
@@ -33,15 +35,15 @@ final class SyncFrames {
     private SyncFrames() {}
 
     /** Writes record {@code n} into the payload area of {@code b}. */
-    static void record(byte[] b, int n, long key, int target, int op, int state) {
+    static void record(byte[] b, int n, long key, int target, int op, int state, int proxyPort) {
         int o = PAYLOAD + HEADER + n * RECORD;
         put32(b, o, (int) (key >>> 32));
         put32(b, o + 4, (int) key);
         put32(b, o + 8, target);
         b[o + 12] = (byte) op;
         b[o + 13] = (byte) state;
-        b[o + 14] = 0;
-        b[o + 15] = 0;
+        b[o + 14] = (byte) (proxyPort >>> 8);
+        b[o + 15] = (byte) proxyPort;
     }
 
     /** Completes the frame around {@code count} records already written; returns its length. */

@@ -53,6 +53,8 @@ public final class SyncReceiver implements PacketProcessor {
     long gaps;
     long malformed;
     long refused;
+    /** Synced proxy ports another connection held here already (that connection's replies win). */
+    long proxyPortsRefused;
     long peerMac = -1;
 
     @Override
@@ -110,6 +112,10 @@ public final class SyncReceiver implements PacketProcessor {
             if (b[o + 12] == SessionTable.CHANGE_ADDED) {
                 if (sessions.insertSynced(key, target, b[o + 13]) >= 0) {
                     added++;
+                    int proxyPort = (b[o + 14] & 0xff) << 8 | (b[o + 15] & 0xff);
+                    if (proxyPort != 0 && !sessions.claimProxyPort(key, target, proxyPort)) {
+                        proxyPortsRefused++;
+                    }
                 } else {
                     refused++;
                 }

@@ -124,8 +124,8 @@ class SyncTest {
         byte[] b = new byte[SyncFrames.MAX_FRAME];
         Arrays.fill(b, (byte) 0x5a);
         SyncFrames.record(b, 0, SessionTable.key(CLIENT, 40000, 1), 1, SessionTable.CHANGE_ADDED,
-            SessionTable.STATE_ESTABLISHED);
-        SyncFrames.record(b, 1, SessionTable.key(CLIENT + 1, 40001, 1), 2, SessionTable.CHANGE_REMOVED, 0);
+            SessionTable.STATE_ESTABLISHED, 0);
+        SyncFrames.record(b, 1, SessionTable.key(CLIENT + 1, 40001, 1), 2, SessionTable.CHANGE_REMOVED, 0, 0);
         int len = SyncFrames.finish(b, SyncFrames.TYPE_SESSIONS, 5, 2, 0x02_00_00_00_00_02L, 0x02_00_00_00_00_03L,
             Ipv4.parse("198.18.0.2"), Ipv4.parse("198.18.0.3"));
         assertEquals(SESSIONS, HexFormat.of().formatHex(b, 0, len));
@@ -183,6 +183,23 @@ class SyncTest {
               bngsync IPv4 packets received: 18
               bngsync IPv6 packets received: 0
             """), show.toString());
+    }
+
+    @Test
+    void aProxiedConnectionsPortGoesWithItSoTheTargetsRepliesMapBackOnTheNewMaster() {
+        long conn = key(7);
+        master.store.insert(conn, 2, true, SessionTable.TCP_SYN | SessionTable.TCP_ACK);
+        int port = master.store.proxyPort(conn, 2);
+        long plain = key(8); // a connection that proxies nothing: no port travels, none is claimed
+        master.store.insert(plain, 1, true, SessionTable.TCP_SYN | SessionTable.TCP_ACK);
+        rounds(1);
+        assertEquals(conn, backup.store.proxied(2, port), "the target's reply to prx:" + port + " finds the connection");
+        assertEquals(port, backup.store.heldProxyPort(conn, 2));
+        assertEquals(port, backup.store.proxyPort(conn, 2), "the client side's next packet keeps the same port");
+        assertEquals(0, backup.store.heldProxyPort(plain, 1));
+        assertEquals(0, backup.receiver.proxyPortsRefused);
+        backup.store.remove(conn);
+        assertEquals(0, backup.store.proxied(2, port), "removing the session frees the port");
     }
 
     @Test

@@ -116,6 +116,23 @@ public interface SessionTable {
     long proxied(int target, int port);
 
     /**
+     * Replication (bngsync), the sending side: the proxy port connection {@code conn} holds toward
+     * {@code target}, or 0 when it holds none; unlike {@link #proxyPort} it claims nothing.
+     * @since 1.3
+     */
+    int heldProxyPort(long conn, int target);
+
+    /**
+     * Replication (bngsync), the receiving side: gives connection {@code conn} (a session already
+     * in the table, see {@link #insertSynced}) proxy port {@code port} toward {@code target}, the
+     * port it holds on the peer, so that the target's replies map back here after a failover
+     * before the connection's client side has sent anything. False when the port is out of range
+     * or another connection holds it. Lock-free, allocation-free.
+     * @since 1.3
+     */
+    boolean claimProxyPort(long conn, int target, int port);
+
+    /**
      * Generic NAT (module {@code nat}) keeps its mappings in this table too, under ids no
      * configuration can name (server and target ids stop at {@link #MAX_CONFIG_ID}): a mapping of
      * an inside host's (address, port or ICMP identifier) is the session {@code key(address, port,

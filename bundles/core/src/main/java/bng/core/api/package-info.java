@@ -3,5 +3,5 @@
  * acts through, and the core state services that outlive any module (owned addresses, ...).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package bng.core.api;

@@ -661,6 +661,35 @@ public final class SessionStore implements SessionTable, ConfigListener {
         return -1;
     }
 
+    @Override
+    public int heldProxyPort(long conn, int target) {
+        ProxyIndex x = proxies;
+        if (x == null) {
+            return 0;
+        }
+        int t = target & MAX_ID;
+        for (int a = 0; a < PROXY_ATTEMPTS; a++) {
+            int port = proxyCandidate(conn, t, a);
+            if (x.get(t << 16 | port) == conn) {
+                return port;
+            }
+        }
+        return 0;
+    }
+
+    @Override
+    public boolean claimProxyPort(long conn, int target, int port) {
+        if (port < PROXY_PORT_FIRST || port > 65_535 || conn == 0) {
+            return false;
+        }
+        ProxyIndex x = proxies;
+        if (x == null) {
+            x = createProxies();
+        }
+        int k = (target & MAX_ID) << 16 | port;
+        return x.get(k) == conn || x.claim(k, conn);
+    }
+
     private synchronized ProxyIndex createProxies() {
         if (proxies == null) {
             proxies = new ProxyIndex(table.capacity);

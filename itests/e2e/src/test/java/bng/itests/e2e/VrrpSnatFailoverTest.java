@@ -12,7 +12,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,15 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
  * The VRRP pair of examples/vrrp-lb1.conf and vrrp-lb2.conf turned into SNAT (no {@code dsr
  * enable}, {@code proxy enable}, {@code prx} = the floating {@code virt}): both directions of
  * every connection cross the master, the targets answer the proxy address. Downloads under way
- * through lb1 should complete through lb2 after lb1's {@code kill -9}.
- *
- * <p>They do not yet (2026-11-30, the reproducer of a known defect): bngsync carries the sessions
- * but not their proxy ports, and lb2 claims a connection's port only when the client side sends;
- * in a download the target sends first, its segments to prx:port match nothing on lb2 and are
- * dropped, the client has nothing to acknowledge, and the download stalls until the synced
- * sessions expire (docs/architecture.md, bngsync, says the fix: carry the port in the record).
+ * through lb1 complete through lb2 after lb1's {@code kill -9}: bngsync carried the sessions and
+ * their proxy ports. Without the ports (before 2026-11-30) lb2 claimed a connection's port only
+ * when the client side sent; in a download the target sends first, its segments to prx:port
+ * matched nothing on lb2 and were dropped, the client had nothing to acknowledge, and both
+ * downloads stalled at ~0.5 MB until curl gave up.
  */
-@Disabled("known defect: SNAT connections stall after a VRRP failover (proxy ports not synced); see the class comment")
 class VrrpSnatFailoverTest {
     private static final Path HOME = BngNode.HOME;
     static final int DOWNLOADS = 2;
